@@ -1,0 +1,27 @@
+// Three tiers (STYLE.md): unit specs live beside the code they test; integration suites
+// drive the real embedded broker, kafkajs, NestJS and kcat; end-to-end suites spawn the `lgsp` processes.
+const swc = ['@swc/jest', {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+  module: { type: 'commonjs' },
+}];
+
+const common = {
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: { '^@lgsp/kafka-broker(.*)$': '<rootDir>/libs/kafka-broker/src$1' },
+  testEnvironment: 'node',
+  rootDir: __dirname,
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.test.ts'] },
+  ],
+  // Pinned so that dates in logs and assertions never depend on the machine (Ghostfolio does the same).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+};
