@@ -12,7 +12,10 @@ const swc = ['@swc/jest', {
 const common = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@lgsp/kafka-broker(.*)$': '<rootDir>/libs/kafka-broker/src$1' },
+  moduleNameMapper: {
+    '^@lgsp/kafka-broker(.*)$': '<rootDir>/libs/kafka-broker/src$1',
+    '^@lgsp/test-support/(.*)$': '<rootDir>/test/support/$1',
+  },
   testEnvironment: 'node',
   rootDir: __dirname,
 };

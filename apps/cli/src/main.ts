@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { readCliEnvironment } from './cli-environment';
+import { benchCommand } from './commands/bench.command';
+import { brokerCommand } from './commands/broker.command';
+import { upCommand } from './commands/up.command';
+
+function main(): void {
+  let env;
+  try {
+    env = readCliEnvironment();
+  } catch (err) {
+    process.stderr.write(`lgsp: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const program = new Command('lgsp')
+    .description('LGSP/NGSP data-sharing platform')
+    .showHelpAfterError()
+    .addCommand(upCommand(env))
+    .addCommand(brokerCommand(env))
+    .addCommand(benchCommand(env));
+  program.parseAsync(process.argv).catch((err: Error) => {
+    process.stderr.write(`lgsp: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  });
+}
+
+main();
