@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { Kafka, Message, logLevel } from 'kafkajs';
+import { Worker } from 'node:worker_threads';
+import { Kafka, logLevel } from 'kafkajs';
 import { startBrokerProcess } from './broker-process';
+import type { ProducerWorkerInput, ProducerWorkerOutput } from './kafka-producer-worker';
 import { ownCpuSeconds, percentile, processCpuSeconds } from './process-cpu';
 
 export interface BrokerBenchOptions {
@@ -91,28 +93,40 @@ async function benchKafka(opts: BrokerBenchOptions, brokerPort: number, brokerPi
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: opts.partitions }] });
 
-  const value = Buffer.alloc(opts.valueBytes, 0x61);
-  const batch: Message[] = Array.from({ length: opts.batchSize }, () => ({ value }));
   const batches = Math.ceil(opts.messages / opts.batchSize);
   const total = batches * opts.batchSize;
-  const producers = await Promise.all(
-    Array.from({ length: opts.producers }, async (_, i) => {
-      const p = kafka(`bench-producer-${i}`).producer({ allowAutoTopicCreation: false });
-      await p.connect();
-      return p;
-    }),
+  opts.progress(`producing ${total} messages of ${opts.valueBytes} B (${opts.producers} producer threads × ${opts.inFlight} in flight)…`);
+  const workers = Array.from({ length: opts.producers }, (_, i) => {
+    const share = Math.floor(batches / opts.producers) + (i < batches % opts.producers ? 1 : 0);
+    const input: ProducerWorkerInput = {
+      brokers,
+      topic,
+      partitions: opts.partitions,
+      batches: share,
+      firstBatch: i,
+      batchSize: opts.batchSize,
+      valueBytes: opts.valueBytes,
+      inFlight: opts.inFlight,
+    };
+    return new Worker(join(__dirname, 'kafka-producer-worker.js'), { workerData: input });
+  });
+  const outcomes = workers.map(
+    (w) =>
+      new Promise<ProducerWorkerOutput>((resolve, reject) => {
+        w.on('message', (m: { done?: ProducerWorkerOutput; error?: string }) => {
+          if (m.done) resolve(m.done);
+          if (m.error) reject(new Error(`producer thread failed: ${m.error}`));
+        });
+        w.once('error', reject);
+      }),
   );
-
-  opts.progress(`producing ${total} messages of ${opts.valueBytes} B (${opts.producers} producers × ${opts.inFlight} in flight)…`);
-  const latencies: number[] = [];
-  const produce = await measure(brokerPid, () =>
-    runLoops(batches, opts.producers * opts.inFlight, async (b) => {
-      const t0 = process.hrtime.bigint();
-      await producers[b % opts.producers].send({ topic, acks: -1, messages: batch.map((m) => ({ ...m, partition: b % opts.partitions })) });
-      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }),
-  );
-  await Promise.all(producers.map((p) => p.disconnect()));
+  await Promise.all(workers.map((w) => new Promise<void>((resolve) => w.once('message', () => resolve()))));
+  const produce = await measure(brokerPid, async () => {
+    for (const w of workers) w.postMessage('go');
+    return Promise.all(outcomes);
+  });
+  await Promise.all(workers.map((w) => w.terminate()));
+  const latencies = produce.value.flatMap((o) => o.latenciesMs);
   latencies.sort((a, b) => a - b);
 
   opts.progress(`consuming them with a group of ${opts.consumers}…`);

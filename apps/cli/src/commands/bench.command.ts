@@ -42,7 +42,7 @@ export function benchCommand(env: CliEnvironment): Command {
     .option('--json', 'print the figures as one JSON object on the last line')
     .option('--messages <n>', 'messages to produce and consume', parsePositiveInt, 500_000)
     .option('--producers <n>', 'producer clients', parsePositiveInt, 2)
-    .option('--in-flight <n>', 'concurrent sends per producer', parsePositiveInt, 4)
+    .option('--in-flight <n>', 'concurrent sends per producer', parsePositiveInt, 8)
     .option('--consumers <n>', 'members of the consumer group', parsePositiveInt, 1)
     .option('--partitions <n>', 'partitions of the benchmark topic', parsePositiveInt, 6)
     .action(async (_suite: Suite, opts: BenchOptions) => {
