@@ -30,6 +30,7 @@ export class Connection implements ConnectionHandle {
   private readonly slots: ResponseSlot[] = [];
   private readonly closeListeners: (() => void)[] = [];
   private closedFlag = false;
+  private processing = false;
   private readonly clientHost: string;
   private readonly localHost: string;
 
@@ -74,39 +75,53 @@ export class Connection implements ConnectionHandle {
 
   private onData(chunk: Buffer): void {
     if (this.closedFlag || this.socket.destroyed) return;
-    let buf: Buffer;
-    if (this.buffered === 0) {
-      buf = chunk;
-    } else {
-      this.parts.push(chunk);
-      this.buffered += chunk.length;
-      if (this.buffered < this.needed) return;
-      buf = Buffer.concat(this.parts, this.buffered);
-      this.parts = [];
-      this.buffered = 0;
-    }
-    let pos = 0;
-    this.needed = 4;
-    while (buf.length - pos >= 4) {
-      const size = buf.readInt32BE(pos);
-      if (size < MIN_FRAME || size > this.broker.options.maxRequestBytes) {
-        return this.reject(`frame size ${size} is outside [${MIN_FRAME}, ${this.broker.options.maxRequestBytes}]`);
+    this.parts.push(chunk);
+    this.buffered += chunk.length;
+    this.processInput();
+  }
+
+  /**
+   * True while this connection must not take more requests: too many responses are pending, or the client is
+   * not reading what was already written. Checked before every frame, not just per chunk: one chunk can hold
+   * hundreds of small requests, each of which may produce a large response.
+   */
+  private get blocked(): boolean {
+    return this.slots.length >= this.broker.options.maxInFlightRequestsPerConnection || this.socket.writableNeedDrain;
+  }
+
+  private processInput(): void {
+    if (this.processing) return; // re-entered from a response flush; the outer loop carries on
+    this.processing = true;
+    try {
+      while (!this.blocked && this.buffered >= this.needed && !this.socket.destroyed) {
+        // Chunks are joined only once a whole frame is there, so a large frame is copied once, not per chunk.
+        const buf = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.buffered);
+        let pos = 0;
+        this.needed = 4;
+        while (buf.length - pos >= 4 && !this.blocked) {
+          const size = buf.readInt32BE(pos);
+          if (size < MIN_FRAME || size > this.broker.options.maxRequestBytes) {
+            return this.reject(`frame size ${size} is outside [${MIN_FRAME}, ${this.broker.options.maxRequestBytes}]`);
+          }
+          if (buf.length - pos - 4 < size) {
+            this.needed = 4 + size;
+            break;
+          }
+          const frame = buf.subarray(pos + 4, pos + 4 + size);
+          pos += 4 + size;
+          this.handleFrame(frame);
+          if (this.socket.destroyed) return;
+        }
+        const rest = pos < buf.length ? buf.subarray(pos) : null;
+        this.parts = rest ? [rest] : [];
+        this.buffered = rest ? rest.length : 0;
       }
-      if (buf.length - pos - 4 < size) {
-        this.needed = 4 + size;
-        break;
-      }
-      const frame = buf.subarray(pos + 4, pos + 4 + size);
-      pos += 4 + size;
-      this.handleFrame(frame);
-      if (this.socket.destroyed) return;
+    } finally {
+      this.processing = false;
     }
-    if (pos < buf.length) {
-      const rest = buf.subarray(pos);
-      this.parts = [rest];
-      this.buffered = rest.length;
-    }
-    this.maybePause();
+    if (this.socket.destroyed) return;
+    if (this.blocked) this.socket.pause();
+    else this.socket.resume();
   }
 
   private handleFrame(frame: Buffer): void {
@@ -198,16 +213,9 @@ export class Connection implements ConnectionHandle {
     this.maybeResume();
   }
 
-  private maybePause(): void {
-    if (this.slots.length >= this.broker.options.maxInFlightRequestsPerConnection || this.socket.writableNeedDrain) {
-      this.socket.pause();
-    }
-  }
-
+  /** After a response went out or the socket drained: take the requests that waited, if any. */
   private maybeResume(): void {
-    if (this.socket.isPaused() && this.slots.length < this.broker.options.maxInFlightRequestsPerConnection && !this.socket.writableNeedDrain) {
-      this.socket.resume();
-    }
+    if (!this.blocked && !this.socket.destroyed) this.processInput();
   }
 }
 
