@@ -210,7 +210,9 @@ export class GroupCoordinator {
     }
     const member = group?.members.get(memberId);
     if (!group || !member) return ErrorCode.UnknownMemberId;
-    if (group.state === 'PreparingRebalance' || group.state === 'CompletingRebalance') return ErrorCode.RebalanceInProgress;
+    // As on Kafka, the current generation may still commit while others rejoin: an eager consumer commits what it
+    // consumed when its partitions are revoked, before rejoining or leaving (librdkafka's commit on unassign).
+    if (group.state === 'CompletingRebalance') return ErrorCode.RebalanceInProgress;
     if (generationId !== group.generationId) return ErrorCode.IllegalGeneration;
     this.touch(group, member);
     return ErrorCode.None;

@@ -1,10 +1,11 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { ErrorCode, KafkaProtocolError } from '../protocol/error-codes';
 import { BatchHeader, assignBaseOffset, firstOffsetAtOrAfter } from '../protocol/record-batch';
 import { BrokerLogger } from '../broker-logger';
 import { LogConfig } from './log-config';
 import { ProducerStateTable } from './producer-state';
-import { Segment } from './segment';
+import { Segment, segmentFileName } from './segment';
 
 export interface AppendResult {
   readonly baseOffset: number;
@@ -50,7 +51,7 @@ export class PartitionLog {
       if (segment.baseOffset !== expected) {
         logger.warn({ topic, partition, segment: segment.path }, 'segment does not continue the log; dropping it and later ones');
         segment.closeAndDelete();
-        for (const later of bases.slice(i + 1)) rmSync(`${dir}/${String(later).padStart(20, '0')}.log`, { force: true });
+        for (const later of bases.slice(i + 1)) rmSync(join(dir, segmentFileName(later)), { force: true });
         break;
       }
       log.segments.push(segment);
@@ -60,7 +61,7 @@ export class PartitionLog {
           { topic, partition, segment: segment.path, truncatedBytes: result.truncatedBytes },
           'truncated a torn tail left by an interrupted write',
         );
-        for (const later of bases.slice(i + 1)) rmSync(`${dir}/${String(later).padStart(20, '0')}.log`, { force: true });
+        for (const later of bases.slice(i + 1)) rmSync(join(dir, segmentFileName(later)), { force: true });
         break;
       }
     }
