@@ -27,7 +27,7 @@ describe('broker protocol semantics', () => {
   it('sends no response to acks=0, but still writes the batch', async () => {
     const before = await highWatermark('wire');
     const c = await RawClient.open(tb.port);
-    c.send(RawClient.frame(ApiKey.Produce, 3, 1, produceBody('wire', 0, 0, await recordBatch({ values: ['fire', 'and', 'forget'] }))));
+    c.send(RawClient.frame(ApiKey.Produce, 3, 1, produceBody('wire', 0, 0, recordBatch({ values: ['fire', 'and', 'forget'] }))));
     c.send(RawClient.frame(ApiKey.ApiVersions, 0, 2));
     const first = await c.response();
     expect(first!.readInt32BE(0)).toBe(2); // the ApiVersions answer comes first: the produce got none
@@ -43,23 +43,23 @@ describe('broker protocol semantics', () => {
     expect(res!.readInt16BE(8)).toBe(0);
     const producerId = Number(res!.readBigInt64BE(10));
 
-    const batch0 = await recordBatch({ values: ['a', 'b'], producerId, firstSequence: 0 });
+    const batch0 = recordBatch({ values: ['a', 'b'], producerId, firstSequence: 0 });
     c.send(RawClient.frame(ApiKey.Produce, 3, 2, produceBody('wire', 0, -1, batch0)));
     const first = produceResult((await c.response())!, 'wire');
     expect(first.errorCode).toBe(0);
     const hw = await highWatermark('wire');
 
     // The same batch again (a retry after a lost response).
-    c.send(RawClient.frame(ApiKey.Produce, 3, 3, produceBody('wire', 0, -1, await recordBatch({ values: ['a', 'b'], producerId, firstSequence: 0 }))));
+    c.send(RawClient.frame(ApiKey.Produce, 3, 3, produceBody('wire', 0, -1, recordBatch({ values: ['a', 'b'], producerId, firstSequence: 0 }))));
     expect(produceResult((await c.response())!, 'wire')).toEqual(first);
     expect(await highWatermark('wire')).toBe(hw);
 
     // A gap in the sequence is refused with OUT_OF_ORDER_SEQUENCE_NUMBER (45).
-    c.send(RawClient.frame(ApiKey.Produce, 3, 4, produceBody('wire', 0, -1, await recordBatch({ values: ['z'], producerId, firstSequence: 7 }))));
+    c.send(RawClient.frame(ApiKey.Produce, 3, 4, produceBody('wire', 0, -1, recordBatch({ values: ['z'], producerId, firstSequence: 7 }))));
     expect(produceResult((await c.response())!, 'wire').errorCode).toBe(45);
 
     // The next sequence is appended after the first batch.
-    c.send(RawClient.frame(ApiKey.Produce, 3, 5, produceBody('wire', 0, -1, await recordBatch({ values: ['c'], producerId, firstSequence: 2 }))));
+    c.send(RawClient.frame(ApiKey.Produce, 3, 5, produceBody('wire', 0, -1, recordBatch({ values: ['c'], producerId, firstSequence: 2 }))));
     expect(produceResult((await c.response())!, 'wire')).toEqual({ errorCode: 0, baseOffset: first.baseOffset + 2 });
     c.destroy();
   });

@@ -1,10 +1,4 @@
-/**
- * Real RecordBatch v2 bytes for hand-made requests, built with kafkajs's own encoder (test-only use of its
- * internals: the point is bytes exactly as a real client produces them).
- */
-const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as { RecordBatch: (args: object) => Promise<{ buffer: Buffer }> };
-const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as (args: object) => unknown;
-const Long = require('kafkajs/src/utils/long') as { fromValue(v: number): unknown };
+import { encodeBatch } from '@lgsp/kafka-broker/testing/record-batches';
 
 export interface BatchSpec {
   values: string[];
@@ -14,19 +8,15 @@ export interface BatchSpec {
   timestamp?: number;
 }
 
-/** One batch, with the 8-byte baseOffset and 4-byte length prefix that make it a record set. */
-export async function recordBatch(spec: BatchSpec): Promise<Buffer> {
-  const ts = spec.timestamp ?? Date.now();
-  const encoded = await RecordBatch({
-    firstTimestamp: ts,
-    maxTimestamp: ts,
-    lastOffsetDelta: spec.values.length - 1,
-    producerId: Long.fromValue(spec.producerId ?? -1),
-    producerEpoch: spec.producerEpoch ?? 0,
-    firstSequence: spec.firstSequence ?? 0,
-    records: spec.values.map((value, i) => Record({ offsetDelta: i, timestampDelta: 0, key: null, value: Buffer.from(value) })),
+/** One real RecordBatch v2 (CRC included), as a record set for a hand-made Produce request. */
+export function recordBatch(spec: BatchSpec): Buffer {
+  return encodeBatch({
+    records: spec.values,
+    producerId: spec.producerId ?? -1,
+    producerEpoch: spec.producerEpoch ?? (spec.producerId === undefined ? -1 : 0),
+    baseSequence: spec.firstSequence ?? (spec.producerId === undefined ? -1 : 0),
+    baseTimestamp: spec.timestamp ?? Date.now(),
   });
-  return encoded.buffer;
 }
 
 /** A Produce v3 request body for one partition. */

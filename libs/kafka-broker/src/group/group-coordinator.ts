@@ -166,7 +166,12 @@ export class GroupCoordinator {
     // CompletingRebalance: followers wait for the leader's assignment.
     if (member.pendingSync) member.pendingSync({ errorCode: ErrorCode.RebalanceInProgress, assignment: EMPTY });
     member.pendingSync = reply;
-    if (memberId !== group.leaderId) return;
+    // A member waiting for its assignment cannot heartbeat (kafkajs sends nothing while a request is held), so it
+    // stays alive; a leader that never sends the assignment is what times out, and that rebalances everyone.
+    if (memberId !== group.leaderId) {
+      this.stopSessionTimer(member);
+      return;
+    }
     const byMember = new Map(assignments.map((a) => [a.memberId, a.assignment]));
     for (const m of group.members.values()) m.assignment = Buffer.from(byMember.get(m.id) ?? EMPTY);
     group.state = 'Stable';
@@ -174,6 +179,7 @@ export class GroupCoordinator {
     for (const m of group.members.values()) {
       const pending = m.pendingSync;
       m.pendingSync = null;
+      this.touch(group, m);
       pending?.({ errorCode: ErrorCode.None, assignment: m.assignment });
     }
   }
@@ -183,6 +189,8 @@ export class GroupCoordinator {
     const member = group?.members.get(memberId);
     if (!group || !member) return ErrorCode.UnknownMemberId;
     if (group.state === 'PreparingRebalance') {
+      // Still alive (Kafka resets the session here too): only the rebalance timeout may remove it for not rejoining.
+      this.touch(group, member);
       return ErrorCode.RebalanceInProgress;
     }
     if (generationId !== group.generationId) return ErrorCode.IllegalGeneration;
@@ -379,7 +387,7 @@ export class GroupCoordinator {
     this.stopSessionTimer(member);
     member.sessionTimer = setTimeout(() => {
       member.sessionTimer = null;
-      if (group.members.get(member.id) === member && !member.pendingJoin) {
+      if (group.members.get(member.id) === member && !member.pendingJoin && !member.pendingSync) {
         this.removeMember(group, member, `session timed out after ${member.sessionTimeoutMs} ms`);
       }
     }, member.sessionTimeoutMs);

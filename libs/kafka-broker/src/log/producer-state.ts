@@ -18,8 +18,15 @@ interface ProducerEntry {
 
 export type SequenceCheck = { kind: 'append' } | { kind: 'duplicate'; baseOffset: number };
 
+const SEQUENCE_LIMIT = 2 ** 31;
+
+/** Sequences are int32 and wrap from 2^31-1 back to 0, as in Kafka. */
+function addSequence(sequence: number, delta: number): number {
+  return (sequence + delta) % SEQUENCE_LIMIT;
+}
+
 function nextSequence(sequence: number): number {
-  return sequence === 0x7fffffff ? 0 : sequence + 1;
+  return addSequence(sequence, 1);
 }
 
 /**
@@ -42,7 +49,7 @@ export class ProducerStateTable {
       );
     }
     if (header.producerEpoch > entry.epoch) return { kind: 'append' };
-    const lastSequence = header.baseSequence + header.lastOffsetDelta;
+    const lastSequence = addSequence(header.baseSequence, header.lastOffsetDelta);
     const duplicate = entry.batches.find(
       (b) => b.firstSequence === header.baseSequence && b.lastSequence === lastSequence,
     );
@@ -67,7 +74,7 @@ export class ProducerStateTable {
     }
     entry.batches.push({
       firstSequence: header.baseSequence,
-      lastSequence: header.baseSequence + header.lastOffsetDelta,
+      lastSequence: addSequence(header.baseSequence, header.lastOffsetDelta),
       baseOffset,
     });
     if (entry.batches.length > REMEMBERED_BATCHES) entry.batches.shift();
