@@ -13,7 +13,7 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@lgsp/(kafka-broker|contracts|registry|messaging|observability)(.*)$': '<rootDir>/libs/$1/src$2',
+    '^@lgsp/(kafka-broker|contracts|registry|messaging|observability|message-log)(.*)$': '<rootDir>/libs/$1/src$2',
     '^@lgsp/test-support/(.*)$': '<rootDir>/test/support/$1',
   },
   testEnvironment: 'node',
