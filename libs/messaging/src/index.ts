@@ -1,0 +1,14 @@
+export { MessagingConnection } from './messaging-connection';
+export type { KafkaSettings } from './messaging-connection';
+export type { MessagingLogger } from './messaging-logger';
+export { headersToRecord } from './messages';
+export type { IncomingMessage, OutgoingMessage } from './messages';
+export { EventPublisher } from './event-publisher';
+export type { PublishedPosition } from './event-publisher';
+export { DeadlineExceededError, RequestReplyClient } from './request-reply-client';
+export type { RequestReplyClientOptions } from './request-reply-client';
+export { RequestResponder } from './request-responder';
+export type { RequestHandler, RequestResponderOptions } from './request-responder';
+export { EventConsumer, NonRetryableError } from './event-consumer';
+export type { EventConsumerOptions, EventHandler } from './event-consumer';
+export { PROVIDER_ERROR } from './provider-error';
