@@ -10,7 +10,9 @@ const swc = ['@swc/jest', {
 }];
 
 const common = {
-  transform: { '^.+\\.ts$': swc },
+  // jose ships ES modules only; swc turns them into CommonJS for jest (Node itself loads them with require).
+  transform: { '^.+\\.ts$': swc, '^.+/node_modules/jose/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@lgsp/(kafka-broker|contracts|registry|messaging|observability|message-log)(.*)$': '<rootDir>/libs/$1/src$2',

@@ -11,6 +11,7 @@ import {
   MessagingConnection,
   MessagingLogger,
   NonRetryableError,
+  readTopicToEnd,
   RequestReplyClient,
   RequestResponder,
 } from '@lgsp/messaging';
@@ -523,5 +524,36 @@ describe('@lgsp/messaging on the embedded broker', () => {
       }
       // --detectOpenHandles (and jest exiting at all) is the check that nothing kept running.
     }, 20_000);
+  });
+});
+
+describe('readTopicToEnd', () => {
+  let tb: TestBroker;
+  beforeAll(async () => (tb = await startTestBroker()));
+  afterAll(() => tb.stop());
+
+  it('returns every record up to the end the topic had, in partition and offset order, and leaves no group behind', async () => {
+    const connection = new MessagingConnection({ brokers: [tb.bootstrap], clientId: 'reader-test' });
+    try {
+      expect(await readTopicToEnd(connection, 'does-not-exist')).toEqual([]);
+      await connection.ensureTopics([{ topic: 'to-read', partitions: 2 }]);
+      const publisher = new EventPublisher(connection);
+      await publisher.start();
+      await publisher.publishMany('to-read', Array.from({ length: 30 }, (_, i) => ({ key: `k${i % 3}`, value: `v${i}` })));
+      const records = await readTopicToEnd(connection, 'to-read');
+      expect(records).toHaveLength(30);
+      expect(new Set(records.map((r) => r.value.toString()))).toEqual(new Set(Array.from({ length: 30 }, (_, i) => `v${i}`)));
+      for (let i = 1; i < records.length; i++) {
+        const [a, b] = [records[i - 1], records[i]];
+        expect(a.partition < b.partition || (a.partition === b.partition && Number(a.offset) < Number(b.offset))).toBe(true);
+      }
+      const admin = tb.kafka().admin();
+      await admin.connect();
+      expect((await admin.listGroups()).groups.filter((g) => g.groupId.startsWith('lgsp-reader-'))).toEqual([]);
+      await admin.disconnect();
+      await publisher.stop();
+    } finally {
+      await connection.close();
+    }
   });
 });

@@ -12,3 +12,4 @@ export type { RequestHandler, RequestResponderOptions } from './request-responde
 export { EventConsumer, NonRetryableError } from './event-consumer';
 export type { EventConsumerOptions, EventHandler } from './event-consumer';
 export { PROVIDER_ERROR } from './provider-error';
+export { readTopicToEnd } from './topic-reader';
