@@ -1,0 +1,30 @@
+/**
+ * Every error the gateway answers with: a machine-readable code, its HTTP status, and the sentence a person
+ * reads. Clients branch on `code`; the sentence may be refined without breaking them.
+ */
+export const GATEWAY_ERRORS = {
+  TOKEN_MISSING: { status: 401, message: 'This call needs an access token: send "Authorization: Bearer <token>" obtained from POST /oauth/token.' },
+  TOKEN_INVALID: { status: 401, message: 'The access token is not valid: it is malformed, not signed by this platform, or uses an algorithm this platform does not accept.' },
+  TOKEN_EXPIRED: { status: 401, message: 'The access token has expired; request a new one from POST /oauth/token.' },
+  TOKEN_WRONG_AUDIENCE: { status: 401, message: 'The access token was issued for another platform.' },
+  CLIENT_DISABLED: { status: 401, message: 'The client system this token belongs to has been revoked.' },
+  INVALID_CLIENT: { status: 401, message: 'Client authentication failed: unknown client id, wrong secret, or a revoked client.' },
+  UNSUPPORTED_GRANT_TYPE: { status: 400, message: 'Only the OAuth2 client_credentials grant is supported.' },
+  INVALID_TOKEN_REQUEST: { status: 400, message: 'The token request is incomplete: it needs grant_type, client_id and client_secret.' },
+  FORBIDDEN_ROLE: { status: 403, message: 'Your client system does not have the role this operation needs.' },
+  ACCESS_DENIED: { status: 403, message: 'Your client system has not been granted access to this service (or to this method and path of it).' },
+  UNKNOWN_SERVICE: { status: 404, message: 'There is no service with this code in the platform catalog.' },
+  NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than this platform accepts.' },
+  INVALID_JSON: { status: 400, message: 'The request body is declared as JSON but is not valid JSON.' },
+  INVALID_HEADER: { status: 400, message: 'A header value contains characters that are not allowed (such as line breaks).' },
+  INVALID_REQUEST_ID: { status: 400, message: 'The request id must be 1–128 characters of letters, digits, ".", "_", ":" or "-".' },
+  VALIDATION_FAILED: { status: 400, message: 'The request does not have the expected shape.' },
+  REQUEST_ID_REUSED: { status: 409, message: 'This request id was already used for a different request.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests for your client tier; retry after the time in the Retry-After header.' },
+  UPSTREAM_TIMEOUT: { status: 504, message: 'The service did not answer within its deadline.' },
+  UPSTREAM_UNAVAILABLE: { status: 503, message: 'The message could not be handed to the platform\'s message bus; nothing was delivered. Retry later.' },
+  INTERNAL_ERROR: { status: 500, message: 'The gateway failed unexpectedly; the failure is logged with this request id.' },
+} as const;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

@@ -1,0 +1,77 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { join } from 'node:path';
+import { json, raw, urlencoded } from 'express';
+import { platformTopics } from '@lgsp/contracts';
+import { MessagingConnection } from '@lgsp/messaging';
+import { HealthModule, LoggingModule, MetricsModule } from '@lgsp/observability';
+import { Registry, loadPlatformConfigFile } from '@lgsp/registry';
+import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { SIGNING_KEYS, loadOrCreateSigningKeys } from './auth/signing-keys';
+import { TokenController } from './auth/token.controller';
+import { TokenService } from './auth/token.service';
+import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway-config';
+import { MessagingShutdown, createMessagingConnection, messagingProviders } from './platform/messaging.providers';
+import { PLATFORM_TOPICS } from './platform/platform.tokens';
+import { ExchangeRecorder } from './message-log/exchange-recorder';
+import { ExchangeTraceMiddleware } from './message-log/exchange-trace.middleware';
+import { MessageLogController } from './message-log/message-log.controller';
+import { messageLogProviders } from './message-log/message-log.providers';
+import { PingProvider } from './providers/ping.provider';
+import { IDEMPOTENCY_STORE, InMemoryIdempotencyStore } from './routing/idempotency-store';
+import { RouteExchangeUseCase } from './routing/route-exchange.use-case';
+import { RoutingController } from './routing/routing.controller';
+
+/** Small JSON/form bodies for the token endpoint and the operator API. */
+const SMALL_BODY = '64kb';
+
+/**
+ * The gateway: the platform's only door. Built from a validated configuration (environment + platform file),
+ * so the same module serves `lgsp up`, a standalone deployment and the tests.
+ */
+@Module({})
+export class GatewayModule implements NestModule {
+  private static maxBodyBytes = 10 * 1024 * 1024;
+
+  static forRoot(config: GatewayConfig, registry: Registry = new Registry(loadPlatformConfigFile(config.LGSP_CONFIG))): DynamicModule {
+    GatewayModule.maxBodyBytes = config.GATEWAY_MAX_BODY_BYTES;
+    const topics = platformTopics(registry.platform.instance);
+    const connection = createMessagingConnection(config, registry);
+    return {
+      module: GatewayModule,
+      imports: [
+        LoggingModule.forRoot({ service: 'gateway', level: config.LOG_LEVEL }),
+        MetricsModule.forRoot({ prefix: 'lgsp_gateway_' }),
+        HealthModule.forRoot({
+          checks: [{ name: 'kafka', check: () => connection.ping(1500) }],
+        }),
+      ],
+      controllers: [TokenController, RoutingController, MessageLogController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: Registry, useValue: registry },
+        { provide: PLATFORM_TOPICS, useValue: topics },
+        { provide: SIGNING_KEYS, useFactory: () => loadOrCreateSigningKeys(join(config.LGSP_DATA_DIR, 'gateway', 'token-signing-key.jwk.json')) },
+        { provide: IDEMPOTENCY_STORE, useFactory: () => new InMemoryIdempotencyStore() },
+        { provide: MessagingConnection, useValue: connection },
+        ...messagingProviders,
+        MessagingShutdown,
+        ...messageLogProviders,
+        ExchangeRecorder,
+        TokenService,
+        RouteExchangeUseCase,
+        PingProvider,
+        { provide: APP_GUARD, useClass: BearerAuthGuard },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    // The routing endpoint takes any body as bytes, refused with 413 before parsing once over the limit.
+    // The trace comes first, so that a request refused by the body parser or the guard is still logged.
+    consumer
+      .apply(ExchangeTraceMiddleware, raw({ type: () => true, limit: GatewayModule.maxBodyBytes }))
+      .forRoutes({ path: 'r1/*path', method: RequestMethod.ALL }, { path: 'r1/:service', method: RequestMethod.ALL });
+    consumer.apply(urlencoded({ extended: false, limit: SMALL_BODY }), json({ limit: SMALL_BODY })).forRoutes({ path: 'oauth/token', method: RequestMethod.POST });
+  }
+}

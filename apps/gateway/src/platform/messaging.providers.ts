@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { PlatformTopics } from '@lgsp/contracts';
+import { EventPublisher, MessagingConnection, RequestReplyClient } from '@lgsp/messaging';
+import { Registry } from '@lgsp/registry';
+import { GATEWAY_CONFIG, GatewayConfig, gatewayInstanceId } from '../config/gateway-config';
+import { PLATFORM_TOPICS } from './platform.tokens';
+
+/** The gateway's one Kafka connection; constructing it does not connect, so it can be made up front. */
+export function createMessagingConnection(config: GatewayConfig, registry: Registry): MessagingConnection {
+  const logger = new Logger('Kafka');
+  const log = (level: 'log' | 'warn' | 'error' | 'debug') => (o: object, m: string) => logger[level](`${m} ${JSON.stringify(o)}`);
+  return new MessagingConnection(
+    { brokers: config.KAFKA_BROKERS, clientId: `${registry.platform.instance}-gateway` },
+    { info: log('log'), warn: log('warn'), error: log('error'), debug: log('debug') },
+  );
+}
+
+/** The gateway's Kafka parts, each started before the app accepts requests. */
+export const messagingProviders: Provider[] = [
+  {
+    provide: EventPublisher,
+    inject: [MessagingConnection],
+    useFactory: async (connection: MessagingConnection) => {
+      const publisher = new EventPublisher(connection);
+      await publisher.start();
+      return publisher;
+    },
+  },
+  {
+    provide: RequestReplyClient,
+    inject: [MessagingConnection, PLATFORM_TOPICS, GATEWAY_CONFIG],
+    useFactory: async (connection: MessagingConnection, topics: PlatformTopics, config: GatewayConfig) => {
+      const client = new RequestReplyClient(connection, {
+        replyTopic: topics.gatewayReplies,
+        instanceId: gatewayInstanceId(config),
+      });
+      // Ready before the first request: a reply that arrives before the consumer joined would be missed.
+      await client.start();
+      return client;
+    },
+  },
+];
+
+/** Shutdown order (STYLE.md): stop consuming, flush producers, then close the connection. */
+@Injectable()
+export class MessagingShutdown implements OnApplicationShutdown {
+  constructor(
+    private readonly requests: RequestReplyClient,
+    private readonly events: EventPublisher,
+    @Inject(MessagingConnection) private readonly connection: MessagingConnection,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.requests.stop();
+    await this.events.stop();
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { KafkaHeader, PlatformTopics } from '@lgsp/contracts';
+import { DeadlineExceededError, EventPublisher, OutgoingMessage, RequestReplyClient } from '@lgsp/messaging';
+import { currentTraceHeaders } from '@lgsp/observability';
+import { Registry } from '@lgsp/registry';
+import { GatewayError } from '../errors/gateway-error';
+import { ExchangeTrace } from '../message-log/exchange-trace';
+import { ExchangeRequest, isJsonContentType, requestHash } from './exchange-request';
+import { IDEMPOTENCY_STORE, IdempotencyStore } from './idempotency-store';
+import { PLATFORM_TOPICS } from '../platform/platform.tokens';
+
+/** What the gateway answers, before it becomes an HTTP response. */
+export interface ExchangeAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+  /** SHA-256 of the request (x-lgsp-request-hash). */
+  readonly requestHash: string;
+  /** True when this is the stored answer to an earlier request with the same id. */
+  readonly replayed: boolean;
+}
+
+/**
+ * One exchange through the gateway: catalog lookup, access check (deny by default), then either request/reply
+ * over Kafka with the service's deadline or an event written durably (acks -1) and answered 202. A request id
+ * seen before from the same client gets the same answer without a second effect.
+ */
+@Injectable()
+export class RouteExchangeUseCase {
+  constructor(
+    private readonly registry: Registry,
+    @Inject(PLATFORM_TOPICS) private readonly topics: PlatformTopics,
+    private readonly requests: RequestReplyClient,
+    private readonly events: EventPublisher,
+    @Inject(IDEMPOTENCY_STORE) private readonly idempotency: IdempotencyStore,
+  ) {}
+
+  async execute(req: ExchangeRequest, trace: ExchangeTrace): Promise<ExchangeAnswer> {
+    const service = this.registry.service(req.serviceCode);
+    if (!service) throw new GatewayError('UNKNOWN_SERVICE', `There is no service "${req.serviceCode}" in this platform's catalog.`);
+    if (!this.registry.isAllowed({ clientId: req.clientId, service: service.code, method: req.method, path: req.path })) {
+      throw new GatewayError('ACCESS_DENIED', `Your client system has not been granted ${req.method} ${req.path} on service "${service.code}".`);
+    }
+    if (isJsonContentType(req.contentType) && req.body.length > 0) {
+      try {
+        JSON.parse(req.body.toString('utf8'));
+      } catch {
+        throw new GatewayError('INVALID_JSON');
+      }
+    }
+
+    const hash = requestHash(req);
+    trace.requestHash = hash;
+    const earlier = await this.idempotency.get(req.clientId, req.requestId);
+    if (earlier) {
+      if (earlier.requestHash !== hash) throw new GatewayError('REQUEST_ID_REUSED');
+      return { status: earlier.status, headers: earlier.headers, body: earlier.body, requestHash: hash, replayed: true };
+    }
+
+    const message: OutgoingMessage = {
+      key: req.issue ?? req.clientId,
+      value: req.body,
+      headers: {
+        [KafkaHeader.RequestId]: req.requestId,
+        [KafkaHeader.Client]: req.clientId,
+        [KafkaHeader.Service]: service.code,
+        [KafkaHeader.Method]: req.method,
+        [KafkaHeader.Path]: req.query ? `${req.path}?${req.query}` : req.path,
+        ...(req.issue ? { [KafkaHeader.Issue]: req.issue } : {}),
+        ...(req.contentType ? { [KafkaHeader.ContentType]: req.contentType } : {}),
+        ...currentTraceHeaders(),
+      },
+    };
+
+    trace.requestOutAt = new Date();
+    const answer = service.kind === 'event' ? await this.sendEvent(service.code, req, message) : await this.call(service.code, service.timeoutMs, message);
+    trace.responseInAt = new Date();
+    // Only completed exchanges are remembered: a timeout may be retried with the same id.
+    if (answer.status < 500) await this.idempotency.put(req.clientId, req.requestId, { requestHash: hash, ...answer });
+    return { ...answer, requestHash: hash, replayed: false };
+  }
+
+  private async call(serviceCode: string, timeoutMs: number, message: OutgoingMessage) {
+    try {
+      const reply = await this.requests.request(this.topics.serviceRequests(serviceCode), message, { deadlineMs: timeoutMs });
+      const status = Number(reply.headers[KafkaHeader.Status] ?? 200);
+      const contentType = reply.headers[KafkaHeader.ContentType] ?? 'application/json';
+      return { status: Number.isInteger(status) && status >= 200 && status <= 599 ? status : 502, headers: { 'content-type': contentType }, body: reply.value };
+    } catch (err) {
+      if (err instanceof DeadlineExceededError) {
+        throw new GatewayError('UPSTREAM_TIMEOUT', `Service "${serviceCode}" did not answer within ${timeoutMs} ms.`);
+      }
+      throw new GatewayError('UPSTREAM_UNAVAILABLE');
+    }
+  }
+
+  private async sendEvent(serviceCode: string, req: ExchangeRequest, message: OutgoingMessage) {
+    let written;
+    try {
+      written = await this.events.publish(this.topics.serviceEvents(serviceCode), message);
+    } catch {
+      throw new GatewayError('UPSTREAM_UNAVAILABLE');
+    }
+    const body = { messageId: req.requestId, service: serviceCode, partition: written.partition, offset: written.offset };
+    return { status: 202, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+  }
+}

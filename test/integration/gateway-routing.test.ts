@@ -1,0 +1,333 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { SignJWT, generateKeyPair, importJWK, JWK } from 'jose';
+import request from 'supertest';
+import { KafkaHeader, platformTopics } from '@lgsp/contracts';
+import { verifyRecords } from '@lgsp/message-log';
+import { MessagingConnection, readTopicToEnd } from '@lgsp/messaging';
+import { Registry, hashSecret, parsePlatformConfig } from '@lgsp/registry';
+import { startTestBroker, TestBroker, waitFor } from '@lgsp/test-support/test-broker';
+import { readGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
+import { GatewayModule } from '../../apps/gateway/src/gateway.module';
+import { createGatewayApp } from '../../apps/gateway/src/main';
+
+/**
+ * The gateway as an agency system meets it: OAuth2 client credentials, Bearer tokens, routing by service code
+ * over the real Kafka path, and a 4xx with a code and a sentence for every kind of bad input.
+ */
+describe('gateway: authentication and routing', () => {
+  const INSTANCE = 'lgsp-t56';
+  const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-gateway-'));
+  let tb: TestBroker;
+  let app: NestExpressApplication;
+  let http: ReturnType<typeof request>;
+  let gatewayEnv: Record<string, string>;
+  let platformConfig: ReturnType<typeof parsePlatformConfig>;
+  const secrets = { qlvb: 'qlvb-secret-0123456789', motcua: 'motcua-secret-0123456789', operator: 'operator-secret-0123456789' };
+
+  beforeAll(async () => {
+    tb = await startTestBroker();
+    const config = parsePlatformConfig({
+      platform: { role: 'lgsp', code: '000.00.00.H56', name: 'Thanh Hóa (test)', instance: INSTANCE },
+      tiers: { silver: { requestsPerMinute: 2000 } },
+      members: [
+        { code: '000.00.00.H56', name: 'UBND tỉnh Thanh Hóa', kind: 'province' },
+        { code: '000.00.02.H56', name: 'Sở Tư pháp', kind: 'department', parent: '000.00.00.H56' },
+        { code: '000.00.22.H56', name: 'UBND TP Thanh Hóa', kind: 'district', parent: '000.00.00.H56' },
+      ],
+      clients: [
+        { id: 'h56-qlvb-so-tu-phap', member: '000.00.02.H56', name: 'QLVB Sở Tư pháp', secretHash: await hashSecret(secrets.qlvb), tier: 'silver', roles: ['agency-system'], groups: ['document-systems'], enabled: true },
+        { id: 'h56-operator', member: '000.00.00.H56', name: 'Operator console', secretHash: await hashSecret(secrets.operator), tier: 'silver', roles: ['operator'], groups: ['operators'], enabled: true },
+        { id: 'h56-motcua-tp-thanh-hoa', member: '000.00.22.H56', name: 'Một cửa TP Thanh Hóa', secretHash: await hashSecret(secrets.motcua), tier: 'silver', roles: ['agency-system'], groups: ['one-stop-shops'], enabled: true },
+      ],
+      services: [
+        { code: 'ping', provider: '000.00.00.H56', name: 'Ping', kind: 'request-reply', bodyLogging: 'full', timeoutMs: 5000 },
+        { code: 'document-exchange.documents', provider: '000.00.00.H56', name: 'Documents', kind: 'event', bodyLogging: 'metadata', timeoutMs: 10000 },
+        { code: 'national.population', provider: '000.00.00.H56', name: 'Population (no provider running)', kind: 'request-reply', bodyLogging: 'none', timeoutMs: 300 },
+      ],
+      grants: [
+        { service: 'ping', group: 'document-systems' },
+        { service: 'ping', group: 'one-stop-shops' },
+        { service: 'document-exchange.documents', group: 'document-systems', methods: ['POST'] },
+        { service: 'national.population', group: 'one-stop-shops', methods: ['GET'] },
+      ],
+    });
+    const env = {
+      LGSP_CONFIG: 'unused-the-registry-is-passed-in',
+      LGSP_DATA_DIR: dataDir,
+      KAFKA_BROKERS: tb.bootstrap,
+      GATEWAY_PORT: '0',
+      GATEWAY_MAX_BODY_BYTES: '4096',
+      LOG_LEVEL: 'silent',
+    };
+    gatewayEnv = env;
+    platformConfig = config;
+    app = await createGatewayApp(GatewayModule.forRoot(readGatewayConfig(env), new Registry(config)));
+    await app.init();
+    http = request(app.getHttpServer());
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await tb?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function token(clientId = 'h56-qlvb-so-tu-phap', secret = secrets.qlvb): Promise<string> {
+    const res = await http.post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
+    expect(res.status).toBe(200);
+    return res.body.access_token as string;
+  }
+
+  function expectError(res: request.Response, status: number, code: string): void {
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(typeof res.body.error.message).toBe('string');
+    expect(res.body.error.message.length).toBeGreaterThan(10);
+  }
+
+  describe('token endpoint (OAuth2 client credentials)', () => {
+    it('issues a short-lived ES256 JWT for form-encoded credentials', async () => {
+      const res = await http.post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'h56-qlvb-so-tu-phap', client_secret: secrets.qlvb });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 300 });
+      const [header, payload] = (res.body.access_token as string).split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+      expect(header.alg).toBe('ES256');
+      expect(payload).toMatchObject({ sub: 'h56-qlvb-so-tu-phap', iss: INSTANCE, aud: INSTANCE, member: '000.00.02.H56' });
+      expect(res.headers['cache-control']).toBe('no-store');
+    });
+
+    it('accepts HTTP Basic client authentication and JSON bodies', async () => {
+      const basic = Buffer.from(`h56-motcua-tp-thanh-hoa:${secrets.motcua}`).toString('base64');
+      const res = await http.post('/oauth/token').set('Authorization', `Basic ${basic}`).send({ grant_type: 'client_credentials' });
+      expect(res.status).toBe(200);
+    });
+
+    it('refuses a wrong secret, an unknown client, a missing or unsupported grant type', async () => {
+      const wrong = await http.post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'h56-qlvb-so-tu-phap', client_secret: 'nope' });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body).toMatchObject({ error: 'invalid_client', code: 'INVALID_CLIENT' });
+      const unknown = await http.post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x' });
+      expect(unknown.status).toBe(401);
+      const missing = await http.post('/oauth/token').type('form').send({ client_id: 'h56-qlvb-so-tu-phap', client_secret: secrets.qlvb });
+      expect(missing.status).toBe(400);
+      expect(missing.body.error).toBe('invalid_request');
+      const password = await http.post('/oauth/token').type('form').send({ grant_type: 'password', username: 'a', password: 'b' });
+      expect(password.body).toMatchObject({ error: 'unsupported_grant_type', code: 'UNSUPPORTED_GRANT_TYPE' });
+    });
+
+    it('publishes its public key as JWKS', async () => {
+      const res = await http.get('/.well-known/jwks.json');
+      expect(res.status).toBe(200);
+      expect(res.body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+      expect(res.body.keys[0].d).toBeUndefined();
+    });
+  });
+
+  describe('Bearer tokens', () => {
+    it('refuses a call without a token', async () => {
+      expectError(await http.get('/r1/ping'), 401, 'TOKEN_MISSING');
+    });
+
+    it('refuses a forged token (signed by another key) and an alg:none token', async () => {
+      const other = await generateKeyPair('ES256');
+      const forged = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'ES256' }).setSubject('h56-qlvb-so-tu-phap').setIssuer(INSTANCE).setAudience(INSTANCE).setIssuedAt().setExpirationTime('5m').sign(other.privateKey);
+      expectError(await http.get('/r1/ping').set('Authorization', `Bearer ${forged}`), 401, 'TOKEN_INVALID');
+      const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'h56-qlvb-so-tu-phap', iss: INSTANCE, aud: INSTANCE, exp: Math.floor(Date.now() / 1000) + 300, iat: Math.floor(Date.now() / 1000) })).toString('base64url')}.`;
+      expectError(await http.get('/r1/ping').set('Authorization', `Bearer ${none}`), 401, 'TOKEN_INVALID');
+      expectError(await http.get('/r1/ping').set('Authorization', 'Bearer not-a-jwt'), 401, 'TOKEN_INVALID');
+    });
+
+    it('refuses an expired token and one issued for another platform', async () => {
+      const jwk = JSON.parse(readFileSync(join(dataDir, 'gateway', 'token-signing-key.jwk.json'), 'utf8')) as JWK;
+      const key = await importJWK(jwk, 'ES256');
+      const now = Math.floor(Date.now() / 1000);
+      const expired = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject('h56-qlvb-so-tu-phap').setIssuer(INSTANCE).setAudience(INSTANCE).setIssuedAt(now - 600).setExpirationTime(now - 300).sign(key);
+      expectError(await http.get('/r1/ping').set('Authorization', `Bearer ${expired}`), 401, 'TOKEN_EXPIRED');
+      const elsewhere = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject('h56-qlvb-so-tu-phap').setIssuer('lgsp-h48').setAudience('lgsp-h48').setIssuedAt().setExpirationTime('5m').sign(key);
+      expectError(await http.get('/r1/ping').set('Authorization', `Bearer ${elsewhere}`), 401, 'TOKEN_WRONG_AUDIENCE');
+    });
+  });
+
+  describe('routing', () => {
+    it('answers ping over Kafka, echoing the request id and binding the answer with a request hash', async () => {
+      const res = await http.post('/r1/ping/hello').set('Authorization', `Bearer ${await token()}`).set('x-lgsp-request-id', 'req-ping-1').set('x-lgsp-issue', '000.00.22.H56-260101-0001').send({ hello: 'Thanh Hóa' });
+      expect(res.status).toBe(200);
+      expect(res.headers['x-lgsp-request-id']).toBe('req-ping-1');
+      expect(res.headers['x-lgsp-request-hash']).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      expect(res.body).toMatchObject({ pong: true, client: 'h56-qlvb-so-tu-phap', requestId: 'req-ping-1', issue: '000.00.22.H56-260101-0001', platform: { instance: INSTANCE } });
+    });
+
+    it('generates a request id when the client sends none', async () => {
+      const res = await http.get('/r1/ping').set('Authorization', `Bearer ${await token()}`);
+      expect(res.status).toBe(200);
+      expect(res.headers['x-lgsp-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('gives the same answer to a repeated request id, without a second effect, and refuses a reused id', async () => {
+      const auth = `Bearer ${await token()}`;
+      const first = await http.post('/r1/ping').set('Authorization', auth).set('x-lgsp-request-id', 'req-repeat').send({ n: 1 });
+      const again = await http.post('/r1/ping').set('Authorization', auth).set('x-lgsp-request-id', 'req-repeat').send({ n: 1 });
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(first.body); // same 'at' timestamp: the provider was not called twice
+      expect(again.headers['x-lgsp-replayed']).toBe('true');
+      const different = await http.post('/r1/ping').set('Authorization', auth).set('x-lgsp-request-id', 'req-repeat').send({ n: 2 });
+      expectError(different, 409, 'REQUEST_ID_REUSED');
+    });
+
+    it('writes an event durably and answers 202 with its message id', async () => {
+      const topic = platformTopics(INSTANCE).serviceEvents('document-exchange.documents');
+      const consumer = tb.kafka('event-check').consumer({ groupId: 'event-check', maxWaitTimeInMs: 100 });
+      const seen: { headers: Record<string, string>; value: string }[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+          seen.push({ headers, value: message.value!.toString() });
+        },
+      });
+      const res = await http.post('/r1/document-exchange.documents').set('Authorization', `Bearer ${await token()}`).set('x-lgsp-request-id', 'doc-0001').type('application/xml').send('<edXML/>');
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ messageId: 'doc-0001', service: 'document-exchange.documents' });
+      await waitFor(() => seen.length === 1, 20_000, 'the event on Kafka');
+      expect(seen[0].value).toBe('<edXML/>');
+      expect(seen[0].headers).toMatchObject({ [KafkaHeader.RequestId]: 'doc-0001', [KafkaHeader.Client]: 'h56-qlvb-so-tu-phap', [KafkaHeader.ContentType]: 'application/xml' });
+      await consumer.disconnect();
+    }, 40_000);
+
+    it('answers 504 with a code when a request/reply service misses its deadline', async () => {
+      const res = await http.get('/r1/national.population/citizens/038200000123').set('Authorization', `Bearer ${await token('h56-motcua-tp-thanh-hoa', secrets.motcua)}`);
+      expectError(res, 504, 'UPSTREAM_TIMEOUT');
+    });
+  });
+
+  describe('bad input', () => {
+    it('refuses a service the client was not granted, and a method outside its grant', async () => {
+      expectError(await http.get('/r1/national.population/x').set('Authorization', `Bearer ${await token()}`), 403, 'ACCESS_DENIED');
+      expectError(await http.post('/r1/national.population/x').set('Authorization', `Bearer ${await token('h56-motcua-tp-thanh-hoa', secrets.motcua)}`).send({}), 403, 'ACCESS_DENIED');
+    });
+
+    it('refuses an unknown service', async () => {
+      expectError(await http.get('/r1/no-such-service').set('Authorization', `Bearer ${await token()}`), 404, 'UNKNOWN_SERVICE');
+    });
+
+    it('refuses a body over the size limit with 413 before parsing it', async () => {
+      const res = await http.post('/r1/ping').set('Authorization', `Bearer ${await token()}`).type('application/json').send(`"${'x'.repeat(5000)}"`);
+      expectError(res, 413, 'BODY_TOO_LARGE');
+    });
+
+    it('refuses invalid JSON', async () => {
+      expectError(await http.post('/r1/ping').set('Authorization', `Bearer ${await token()}`).type('application/json').send('{"not json'), 400, 'INVALID_JSON');
+    });
+
+    it('refuses an invalid request id and a climbing path', async () => {
+      expectError(await http.get('/r1/ping').set('Authorization', `Bearer ${await token()}`).set('x-lgsp-request-id', 'has spaces and ;'), 400, 'INVALID_REQUEST_ID');
+      expectError(await http.get('/r1/ping/a/%2e%2e/b').set('Authorization', `Bearer ${await token()}`), 403, 'ACCESS_DENIED');
+    });
+
+    it('answers CR/LF inside a header value with the platform\'s JSON error', async () => {
+      await app.listen(0, '127.0.0.1');
+      const { port } = app.getHttpServer().address() as { port: number };
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write('GET /r1/ping HTTP/1.1\r\nHost: x\r\nx-lgsp-issue: a\rb\r\n\r\n'));
+        let data = '';
+        socket.on('data', (d) => (data += d.toString()));
+        socket.on('end', () => resolve(data));
+        socket.on('error', reject);
+      });
+      expect(raw).toMatch(/^HTTP\/1\.1 400/);
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)).error.code).toBe('INVALID_HEADER');
+    });
+  });
+
+  describe('message log', () => {
+    async function search(query: Record<string, string>, as: [string, string] = ['h56-operator', secrets.operator]) {
+      const res = await http.get('/message-log').query(query).set('Authorization', `Bearer ${await token(...as)}`);
+      expect(res.status).toBe(200);
+      return res.body as { items: Record<string, unknown>[]; nextCursor: string | null };
+    }
+
+    it('holds exactly one record per exchange, refused ones included, with the four timestamps', async () => {
+      const ok = await http.post('/r1/ping').set('Authorization', `Bearer ${await token()}`).set('x-lgsp-request-id', 'log-ok-1').send({ a: 1 });
+      expect(ok.status).toBe(200);
+      const { items } = await search({ requestId: 'log-ok-1' });
+      expect(items).toHaveLength(1);
+      const r = items[0];
+      expect(r).toMatchObject({ client: 'h56-qlvb-so-tu-phap', clientMember: '000.00.02.H56', service: 'ping', method: 'POST', status: 200, succeeded: true, faultCode: null });
+      expect(r.requestHash).toBe(ok.headers['x-lgsp-request-hash']);
+      const times = ['requestInAt', 'requestOutAt', 'responseInAt', 'responseOutAt'].map((k) => Date.parse(r[k] as string));
+      expect(times.every((t) => Number.isFinite(t))).toBe(true);
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+
+      const denied = await http.get('/r1/national.population/x').set('Authorization', `Bearer ${await token()}`).set('x-lgsp-request-id', 'log-denied-1');
+      expect(denied.status).toBe(403);
+      const noToken = await http.get('/r1/ping').set('x-lgsp-request-id', 'log-no-token-1');
+      expect(noToken.status).toBe(401);
+      const tooBig = await http.post('/r1/ping').set('Authorization', `Bearer ${await token()}`).set('x-lgsp-request-id', 'log-too-big-1').type('application/json').send(`"${'x'.repeat(5000)}"`);
+      expect(tooBig.status).toBe(413);
+      expect((await search({ requestId: 'log-denied-1' })).items).toEqual([expect.objectContaining({ status: 403, succeeded: false, faultCode: 'ACCESS_DENIED', client: 'h56-qlvb-so-tu-phap' })]);
+      expect((await search({ requestId: 'log-no-token-1' })).items).toEqual([expect.objectContaining({ status: 401, faultCode: 'TOKEN_MISSING', client: null, service: 'ping' })]);
+      expect((await search({ requestId: 'log-too-big-1' })).items).toEqual([expect.objectContaining({ status: 413, faultCode: 'BODY_TOO_LARGE' })]);
+    });
+
+    it('shows an agency system only its own exchanges; an operator sees everyone', async () => {
+      await http.get('/r1/ping').set('Authorization', `Bearer ${await token('h56-motcua-tp-thanh-hoa', secrets.motcua)}`).set('x-lgsp-request-id', 'log-motcua-1');
+      const mine = await search({}, ['h56-qlvb-so-tu-phap', secrets.qlvb]);
+      expect(mine.items.length).toBeGreaterThan(0);
+      expect(mine.items.every((r) => r.client === 'h56-qlvb-so-tu-phap')).toBe(true);
+      // Asking for someone else's exchanges gives one's own, never theirs.
+      const theirs = await search({ client: 'h56-motcua-tp-thanh-hoa' }, ['h56-qlvb-so-tu-phap', secrets.qlvb]);
+      expect(theirs.items.every((r) => r.client === 'h56-qlvb-so-tu-phap')).toBe(true);
+      const all = await search({ client: 'h56-motcua-tp-thanh-hoa' });
+      expect(all.items.map((r) => r.requestId)).toContain('log-motcua-1');
+    });
+
+    it('pages newest first with a cursor, and filters by service and outcome', async () => {
+      const page1 = await search({ service: 'ping', limit: '2' });
+      expect(page1.items).toHaveLength(2);
+      expect(page1.nextCursor).not.toBeNull();
+      const page2 = await search({ service: 'ping', limit: '2', cursor: page1.nextCursor! });
+      expect(page2.items.map((r) => r.id)).not.toContain(page1.items[0].id);
+      expect(Date.parse(page1.items[0].requestInAt as string)).toBeGreaterThanOrEqual(Date.parse(page2.items[0].requestInAt as string));
+      const failed = await search({ status: 'failed' });
+      expect(failed.items.length).toBeGreaterThan(0);
+      expect(failed.items.every((r) => r.succeeded === false)).toBe(true);
+    });
+
+    it('keeps bodies only for services logged in full, and masks personal data where a person reads them', async () => {
+      await http.post('/r1/ping').set('Authorization', `Bearer ${await token()}`).set('x-lgsp-request-id', 'log-personal-1').send({ soDinhDanh: 'công dân 038200001234' });
+      const [pingRecord] = (await search({ requestId: 'log-personal-1' })).items;
+      expect(pingRecord.requestBody).toContain('công dân');
+      expect(pingRecord.requestBody).not.toContain('038200001234');
+      await http.get('/r1/national.population/citizens/038200001234').set('Authorization', `Bearer ${await token('h56-motcua-tp-thanh-hoa', secrets.motcua)}`).set('x-lgsp-request-id', 'log-none-1');
+      const [none] = (await search({ requestId: 'log-none-1' })).items;
+      expect(none).toMatchObject({ service: 'national.population', path: null, requestBody: null, responseBody: null, contentType: null });
+    });
+
+    it('is a hash chain that verifies, and a restarted gateway continues it', async () => {
+      const topic = platformTopics(INSTANCE).messageLog;
+      const connection = new MessagingConnection({ brokers: [tb.bootstrap], clientId: 'verify' });
+      const before = (await readTopicToEnd(connection, topic)).map((m) => JSON.parse(m.value.toString()));
+      expect(verifyRecords(before)).toMatchObject({ ok: true, records: before.length });
+
+      await app.close();
+      app = await createGatewayApp(GatewayModule.forRoot(readGatewayConfig(gatewayEnv), new Registry(platformConfig)));
+      await app.init();
+      http = request(app.getHttpServer());
+      await http.get('/r1/ping').set('Authorization', `Bearer ${await token()}`).set('x-lgsp-request-id', 'after-restart');
+      const after = (await readTopicToEnd(connection, topic)).map((m) => JSON.parse(m.value.toString()));
+      expect(after).toHaveLength(before.length + 1); // the ping (searches are not routed exchanges)
+      expect(after[after.length - 1]).toMatchObject({ requestId: 'after-restart', seq: before.length, prevHash: before[before.length - 1].hash });
+      const report = verifyRecords(after);
+      expect(report.ok).toBe(true);
+      expect(report.chains).toHaveLength(1);
+      // The restarted gateway found earlier records too: search sees across the restart.
+      expect((await search({ requestId: 'log-ok-1' })).items).toHaveLength(1);
+      await connection.close();
+    }, 60_000);
+  });
+});
