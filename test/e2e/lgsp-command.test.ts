@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -67,12 +67,32 @@ describe('the lgsp command', () => {
   describe('lgsp up', () => {
     it('starts the platform, restarts a crashed service, and stops everything on Ctrl-C', async () => {
       const port = await freePort();
-      const up = lgsp('up', '--data-dir', join(dataDir, 'up'), '--kafka-port', String(port));
-      const table = await up.waitForOutput(/broker\s+kafka:\/\/127\.0\.0\.1:(\d+)\s+pid (\d+)/, 30_000);
+      const gatewayPort = await freePort();
+      const up = lgsp('up', '--data-dir', join(dataDir, 'up'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort));
+      const table = await up.waitForOutput(/broker\s+kafka:\/\/127\.0\.0\.1:(\d+)\s+pid (\d+)/, 60_000);
       expect(Number(table[1])).toBe(port);
       const brokerPid = Number(table[2]);
+      expect(up.stdout).toMatch(new RegExp(`gateway\\s+http://127\\.0\\.0\\.1:${gatewayPort}\\s+pid \\d+`));
       expect(await listTopics(port)).toContain('cli-check');
-      expect(up.stdout).toMatch(/\[broker\] broker listening on/); // the service's own output, prefixed
+
+      // The generated demo platform: its credentials work against the running gateway, end to end.
+      const credentialsPath = join(dataDir, 'up', 'demo-credentials.json');
+      expect(up.stdout).toContain(credentialsPath);
+      const { clients } = JSON.parse(readFileSync(credentialsPath, 'utf8')) as { clients: { clientId: string; secret: string }[] };
+      expect(clients.filter((c) => c.clientId.includes('-qlvb-'))).toHaveLength(48);
+      const qlvb = clients.find((c) => c.clientId.includes('-qlvb-'))!;
+      const base = `http://127.0.0.1:${gatewayPort}`;
+      const tokenRes = await fetch(`${base}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: qlvb.clientId, client_secret: qlvb.secret }),
+      });
+      expect(tokenRes.status).toBe(200);
+      const { access_token } = (await tokenRes.json()) as { access_token: string };
+      const ping = await fetch(`${base}/r1/ping`, { headers: { authorization: `Bearer ${access_token}` } });
+      expect(ping.status).toBe(200);
+      expect(await ping.json()).toMatchObject({ pong: true, client: qlvb.clientId, platform: { instance: 'lgsp-h56' } });
+      expect(up.stdout).toMatch(/\[broker\s*\] broker listening on/); // the service's own output, prefixed
 
       process.kill(brokerPid, 'SIGKILL');
       await up.waitForOutput(/broker exited with signal SIGKILL; restarting/, 10_000);
@@ -83,8 +103,9 @@ describe('the lgsp command', () => {
       expect(await up.exit(30_000)).toEqual({ code: 0, signal: null });
       expect(up.stdout).toMatch(/all services stopped/);
       expect(isAlive(brokerPid)).toBe(false);
+      await expect(fetch(`${base}/health/live`)).rejects.toThrow(); // the gateway is gone too
       // The restarted broker was stopped cleanly too: it released its data-directory lock on the way out.
       expect(existsSync(join(dataDir, 'up', 'kafka', '.lock'))).toBe(false);
-    }, 60_000);
+    }, 120_000);
   });
 });

@@ -211,6 +211,14 @@ describe('gateway: authentication and routing', () => {
       expectError(await http.post('/r1/national.population/x').set('Authorization', `Bearer ${await token('h56-motcua-tp-thanh-hoa', secrets.motcua)}`).send({}), 403, 'ACCESS_DENIED');
     });
 
+    it('counts exchanges per service, client and outcome in /metrics', async () => {
+      const metrics = await http.get('/metrics');
+      expect(metrics.status).toBe(200);
+      expect(metrics.text).toMatch(/lgsp_gateway_exchanges_total\{service="ping",client="h56-qlvb-so-tu-phap",status="200",fault=""\} [1-9]/);
+      expect(metrics.text).toMatch(/lgsp_gateway_exchanges_total\{service="national.population",client="h56-qlvb-so-tu-phap",status="403",fault="ACCESS_DENIED"\} [1-9]/);
+      expect(metrics.text).toMatch(/lgsp_gateway_exchange_duration_seconds_bucket\{le="0.05",service="ping",client="h56-qlvb-so-tu-phap"\}/);
+    });
+
     it('refuses an unknown service', async () => {
       expectError(await http.get('/r1/no-such-service').set('Authorization', `Bearer ${await token()}`), 404, 'UNKNOWN_SERVICE');
     });

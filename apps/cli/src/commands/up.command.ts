@@ -2,12 +2,15 @@ import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { CliEnvironment } from '../cli-environment';
 import { parsePort } from '../options';
+import { ensureDemoPlatform } from '../supervisor/demo-platform';
 import { platformServices } from '../supervisor/platform-services';
 import { Supervisor, SupervisorOutput } from '../supervisor/supervisor';
 
 interface UpOptions {
   dataDir?: string;
   kafkaPort: number;
+  gatewayPort: number;
+  config?: string;
 }
 
 const COLOURS = [36, 35, 33, 32, 34, 31];
@@ -27,7 +30,20 @@ function consoleOutput(names: string[]): SupervisorOutput {
 
 export async function runUp(options: UpOptions, env: CliEnvironment): Promise<void> {
   const dataDir = resolve(options.dataDir ?? env.dataDir);
-  const specs = platformServices({ dataDir, kafkaPort: options.kafkaPort, cliEntry: process.argv[1] });
+  let platformConfig = options.config ? resolve(options.config) : null;
+  let credentialsNote = '';
+  if (!platformConfig) {
+    const demo = await ensureDemoPlatform(dataDir);
+    platformConfig = demo.configPath;
+    credentialsNote = `\n  demo platform: Thanh Hóa (H56), ${demo.created ? 'generated in' : 'from'} ${demo.configPath}\n  demo client ids and secrets: ${demo.credentialsPath}`;
+  }
+  const specs = platformServices({
+    dataDir,
+    kafkaPort: options.kafkaPort,
+    gatewayPort: options.gatewayPort,
+    platformConfig,
+    cliEntry: process.argv[1],
+  });
   const output = consoleOutput(specs.map((s) => s.name));
   const supervisor = new Supervisor(specs, output);
 
@@ -47,7 +63,7 @@ export async function runUp(options: UpOptions, env: CliEnvironment): Promise<vo
   try {
     const started = await supervisor.start();
     const lines = started.map((s) => `  ${s.name.padEnd(12)} ${s.address.padEnd(28)} pid ${s.pid}`);
-    output.notice(`platform is up (data in ${dataDir}); Ctrl-C stops it\n${lines.join('\n')}`);
+    output.notice(`platform is up (data in ${dataDir}); Ctrl-C stops it\n${lines.join('\n')}${credentialsNote}`);
   } catch (err) {
     output.notice(`start-up failed: ${(err as Error).message}`);
     await supervisor.stop();
@@ -60,5 +76,7 @@ export function upCommand(env: CliEnvironment): Command {
     .description('run the whole platform on this machine: the broker and every app, supervised')
     .option('--data-dir <dir>', `root of all platform data (default: ${env.dataDir})`)
     .option('--kafka-port <port>', 'port of the embedded broker', parsePort, 9092)
+    .option('--gateway-port <port>', 'HTTP port of the gateway', parsePort, 8080)
+    .option('--config <file>', 'platform configuration (YAML or JSON); default: the generated Thanh Hóa demo')
     .action((opts: UpOptions) => runUp(opts, env));
 }

@@ -2,9 +2,16 @@ import { join } from 'node:path';
 import { BROKER_READY_LINE } from '../commands/broker.command';
 import { ServiceSpec } from './service-spec';
 
+/** dist/apps, seen from this file's compiled location (dist/apps/cli/src/supervisor). */
+const DIST_APPS = join(__dirname, '..', '..', '..');
+const GATEWAY_READY_LINE = /^gateway listening on (\S+)$/m;
+
 export interface PlatformLayout {
   readonly dataDir: string;
   readonly kafkaPort: number;
+  readonly gatewayPort: number;
+  /** The platform configuration file (registry, catalog, access rights) the gateway serves. */
+  readonly platformConfig: string;
   /** The `lgsp` entry script, so that every service runs the same build as the supervisor. */
   readonly cliEntry: string;
 }
@@ -21,6 +28,21 @@ export function platformServices(layout: PlatformLayout): ServiceSpec[] {
       args: [layout.cliEntry, 'broker', '--port', String(layout.kafkaPort), '--data-dir', join(layout.dataDir, 'kafka')],
       readyLine: BROKER_READY_LINE,
       describe: (m) => `kafka://${m[1]}:${m[2]}`,
+    },
+    {
+      name: 'gateway',
+      command: process.execPath,
+      // Tracing is loaded before anything else, so that HTTP, Express, kafkajs and ioredis are instrumented.
+      args: ['--require', join(DIST_APPS, '..', 'libs', 'observability', 'src', 'tracing-register.js'), join(DIST_APPS, 'gateway', 'src', 'main.js')],
+      env: {
+        LGSP_CONFIG: layout.platformConfig,
+        LGSP_DATA_DIR: layout.dataDir,
+        KAFKA_BROKERS: `127.0.0.1:${layout.kafkaPort}`,
+        GATEWAY_PORT: String(layout.gatewayPort),
+        OTEL_SERVICE_NAME: 'gateway',
+      },
+      readyLine: GATEWAY_READY_LINE,
+      describe: (m) => m[1],
     },
   ];
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ExchangeFields, MessageLogRecord } from '@lgsp/message-log';
+import { MetricsService } from '@lgsp/observability';
+import type { Counter, Histogram } from 'prom-client';
 import { Registry } from '@lgsp/registry';
 import { ExchangeTrace } from './exchange-trace';
 import { MessageLogWriter } from './message-log-writer';
@@ -24,10 +26,18 @@ export const MESSAGE_LOG_WRITER = Symbol('MESSAGE_LOG_WRITER');
  */
 @Injectable()
 export class ExchangeRecorder {
+  private readonly exchanges: Counter<string>;
+  private readonly duration: Histogram<string>;
+
   constructor(
     @Inject(MESSAGE_LOG_WRITER) private readonly writer: MessageLogWriter,
     private readonly registry: Registry,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    // Labelled by catalog service and client id: both are bounded sets from the registry, never raw input.
+    this.exchanges = metrics.counter('exchanges_total', 'Exchanges through the gateway, by service, client and outcome', ['service', 'client', 'status', 'fault']);
+    this.duration = metrics.histogram('exchange_duration_seconds', 'Time from request in to response out', ['service', 'client'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  }
 
   async record(trace: ExchangeTrace, outcome: ExchangeOutcome): Promise<MessageLogRecord | null> {
     if (trace.logged) return null;
@@ -58,6 +68,10 @@ export class ExchangeRecorder {
       responseBody: mode === 'full' && outcome.responseBody ? outcome.responseBody.toString('base64') : null,
       contentType: mode === 'none' ? null : outcome.contentType,
     };
+    const service_ = service?.code ?? 'unknown';
+    const client = trace.clientId ?? 'anonymous';
+    this.exchanges.inc({ service: service_, client, status: String(outcome.status), fault: outcome.faultCode ?? '' });
+    this.duration.observe({ service: service_, client }, (Date.parse(fields.responseOutAt) - trace.requestInAt.getTime()) / 1000);
     return this.writer.record(fields);
   }
 }
