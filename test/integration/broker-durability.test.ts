@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -120,6 +120,10 @@ describe('broker durability across kill -9', () => {
 
     broker = await startBrokerProcess(entry, dataDir);
     expect(statSync(segment).size).toBe(sizeBefore);
+    // The cut-off bytes are kept beside the segment, not destroyed.
+    const kept = readdirSync(partitionDir).filter((f) => f.startsWith(`${segment.split('/').pop()}.truncated-`));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(partitionDir, kept[0]))).toEqual(torn);
     kafka = client(broker.port);
     const admin = kafka.admin();
     await admin.connect();

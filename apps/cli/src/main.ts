@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readCliEnvironment } from './cli-environment';
 import { benchCommand } from './commands/bench.command';
 import { brokerCommand } from './commands/broker.command';
+import { logCommand } from './commands/log.command';
 import { upCommand } from './commands/up.command';
 
 function main(): void {
@@ -17,7 +18,8 @@ function main(): void {
     .showHelpAfterError()
     .addCommand(upCommand(env))
     .addCommand(brokerCommand(env))
-    .addCommand(benchCommand(env));
+    .addCommand(benchCommand(env))
+    .addCommand(logCommand(env));
   program.parseAsync(process.argv).catch((err: Error) => {
     process.stderr.write(`lgsp: ${err.stack ?? err.message}\n`);
     process.exit(1);

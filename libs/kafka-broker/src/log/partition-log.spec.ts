@@ -63,7 +63,9 @@ describe('PartitionLog', () => {
     log?.close();
     return openLog(config);
   };
-  const files = (): string[] => readdirSync(dir).sort();
+  /** Segment files only; bytes cut off or set aside by recovery are kept beside them under other names. */
+  const files = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
+  const setAside = (): string[] => readdirSync(dir).filter((f) => !f.endsWith('.log')).sort();
   const lastSegmentPath = (l: PartitionLog): string => join(dir, segmentFileName(l.activeSegment.baseOffset));
 
   beforeEach(() => {
@@ -275,6 +277,8 @@ describe('PartitionLog', () => {
       l = openLog({ segmentBytes: BATCH_SIZE });
       expect(l.highWatermark).toBe(2);
       expect(files()).toEqual([0, 1].map(segmentFileName));
+      // Nothing is destroyed: the torn bytes and the segment after them are kept under other names.
+      expect(setAside()).toEqual([expect.stringMatching(new RegExp(`^${segmentFileName(1)}\\.truncated-\\d+$`)), expect.stringMatching(new RegExp(`^${segmentFileName(2)}\\.dropped-\\d+$`))]);
       expect(produce(l, ONE()).baseOffset).toBe(2);
     });
   });

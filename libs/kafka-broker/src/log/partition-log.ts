@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, KafkaProtocolError } from '../protocol/error-codes';
 import { BatchHeader, assignBaseOffset, firstOffsetAtOrAfter } from '../protocol/record-batch';
@@ -17,6 +17,11 @@ export interface FetchedRecords {
   readonly records: Buffer | null;
   readonly highWatermark: number;
   readonly logStartOffset: number;
+}
+
+/** Segments that no longer continue the log are renamed, never deleted: they may be evidence of damage. */
+function setAside(path: string): void {
+  renameSync(path, `${path}.dropped-${Date.now()}`);
 }
 
 /**
@@ -50,8 +55,8 @@ export class PartitionLog {
       const expected = log.segments.length ? log.segments[log.segments.length - 1].nextOffset : bases[i];
       if (segment.baseOffset !== expected) {
         logger.warn({ topic, partition, segment: segment.path }, 'segment does not continue the log; dropping it and later ones');
-        segment.closeAndDelete();
-        for (const later of bases.slice(i + 1)) rmSync(join(dir, segmentFileName(later)), { force: true });
+        segment.close();
+        for (const dropped of bases.slice(i)) setAside(join(dir, segmentFileName(dropped)));
         break;
       }
       log.segments.push(segment);
@@ -61,7 +66,7 @@ export class PartitionLog {
           { topic, partition, segment: segment.path, truncatedBytes: result.truncatedBytes },
           'truncated a torn tail left by an interrupted write',
         );
-        for (const later of bases.slice(i + 1)) rmSync(join(dir, segmentFileName(later)), { force: true });
+        for (const later of bases.slice(i + 1)) setAside(join(dir, segmentFileName(later)));
         break;
       }
     }

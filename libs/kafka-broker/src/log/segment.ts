@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, ftruncateSync, fsyncSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, fsyncSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BATCH_HEADER_SIZE, BatchHeader, batchCrcIsValid, readBatchHeader } from '../protocol/record-batch';
 
@@ -106,6 +106,11 @@ export class Segment {
     segment.size = pos;
     const truncatedBytes = fileSize - pos;
     if (truncatedBytes > 0) {
+      // What is cut off is kept beside the segment: a torn write is harmless to keep, and anything else (a batch
+      // damaged on disk, or edited) is evidence that must not disappear with the truncation.
+      const tail = Buffer.allocUnsafe(truncatedBytes);
+      readSync(segment.fd, tail, 0, truncatedBytes, pos);
+      writeFileSync(`${segment.path}.truncated-${Date.now()}`, tail);
       ftruncateSync(segment.fd, pos);
       fsyncSync(segment.fd);
     }
