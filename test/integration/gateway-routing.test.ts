@@ -26,7 +26,7 @@ describe('gateway: authentication and routing', () => {
   let http: ReturnType<typeof request>;
   let gatewayEnv: Record<string, string>;
   let platformConfig: ReturnType<typeof parsePlatformConfig>;
-  const secrets = { qlvb: 'qlvb-secret-0123456789', motcua: 'motcua-secret-0123456789', operator: 'operator-secret-0123456789' };
+  const secrets = { qlvb: 'qlvb-secret-0123456789', motcua: 'motcua-secret-0123456789', operator: 'operator-secret-0123456789', admin: 'admin-secret-0123456789' };
 
   beforeAll(async () => {
     tb = await startTestBroker();
@@ -40,6 +40,7 @@ describe('gateway: authentication and routing', () => {
       ],
       clients: [
         { id: 'h56-qlvb-so-tu-phap', member: '000.00.02.H56', name: 'QLVB Sở Tư pháp', secretHash: await hashSecret(secrets.qlvb), tier: 'silver', roles: ['agency-system'], groups: ['document-systems'], enabled: true },
+        { id: 'h56-admin', member: '000.00.00.H56', name: 'Administrator', secretHash: await hashSecret(secrets.admin), tier: 'silver', roles: ['admin'], groups: ['operators'], enabled: true },
         { id: 'h56-operator', member: '000.00.00.H56', name: 'Operator console', secretHash: await hashSecret(secrets.operator), tier: 'silver', roles: ['operator'], groups: ['operators'], enabled: true },
         { id: 'h56-motcua-tp-thanh-hoa', member: '000.00.22.H56', name: 'Một cửa TP Thanh Hóa', secretHash: await hashSecret(secrets.motcua), tier: 'silver', roles: ['agency-system'], groups: ['one-stop-shops'], enabled: true },
       ],
@@ -336,6 +337,86 @@ describe('gateway: authentication and routing', () => {
       // The restarted gateway found earlier records too: search sees across the restart.
       expect((await search({ requestId: 'log-ok-1' })).items).toHaveLength(1);
       await connection.close();
+    }, 60_000);
+  });
+
+  describe('registry administration', () => {
+    const as = async (who: 'admin' | 'operator' | 'qlvb') => {
+      const ids = { admin: 'h56-admin', operator: 'h56-operator', qlvb: 'h56-qlvb-so-tu-phap' };
+      return `Bearer ${await token(ids[who], secrets[who])}`;
+    };
+
+    it('lets operators read the registry without secret hashes, and refuses agency systems', async () => {
+      const res = await http.get('/admin/registry').set('Authorization', await as('operator'));
+      expect(res.status).toBe(200);
+      expect(res.body.platform.instance).toBe(INSTANCE);
+      expect(res.body.clients.length).toBeGreaterThan(2);
+      expect(JSON.stringify(res.body)).not.toContain('scrypt$');
+      expectError(await http.get('/admin/registry').set('Authorization', await as('qlvb')), 403, 'FORBIDDEN_ROLE');
+      expectError(await http.post('/admin/clients').set('Authorization', await as('operator')).send({}), 403, 'FORBIDDEN_ROLE');
+    });
+
+    it('adds a client system at run time, which can then authenticate and call what its group was granted', async () => {
+      const res = await http.post('/admin/clients').set('Authorization', await as('admin')).send({ id: 'h56-qlvb-so-y-te', member: '000.00.02.H56', name: 'QLVB (test)', tier: 'silver', roles: ['agency-system'], groups: ['document-systems'] });
+      expect(res.status).toBe(201);
+      expect(res.body.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const ping = await http.get('/r1/ping').set('Authorization', `Bearer ${await token('h56-qlvb-so-y-te', res.body.secret)}`);
+      expect(ping.status).toBe(200);
+      expect(ping.body.client).toBe('h56-qlvb-so-y-te');
+    });
+
+    it('refuses bad input with a code, changing nothing', async () => {
+      const admin = await as('admin');
+      const before = (await http.get('/admin/registry').set('Authorization', admin)).body.clients.length;
+      expectError(await http.post('/admin/clients').set('Authorization', admin).send({ id: 'h56-x-1', member: '000.00.02.H56', name: 'x', tier: 'silver', roles: ['agency-system'], colour: 'blue' }), 400, 'VALIDATION_FAILED');
+      expectError(await http.post('/admin/clients').set('Authorization', admin).send({ id: 'h56-x-2', member: '28.22.H17', name: 'x', tier: 'silver', roles: ['agency-system'] }), 400, 'INVALID_AGENCY_CODE');
+      expectError(await http.post('/admin/clients').set('Authorization', admin).send({ id: 'h56-x-3', member: '000.00.09.H56', name: 'x', tier: 'silver', roles: ['agency-system'] }), 400, 'UNKNOWN_MEMBER');
+      expectError(await http.post('/admin/clients').set('Authorization', admin).send({ id: 'h56-qlvb-so-tu-phap', member: '000.00.02.H56', name: 'x', tier: 'silver', roles: ['agency-system'] }), 409, 'CLIENT_EXISTS');
+      expectError(await http.post('/admin/clients').set('Authorization', admin).send({ id: 'h56-x-4', member: '000.00.02.H56', name: 'x', tier: 'platinum', roles: ['agency-system'] }), 400, 'UNKNOWN_TIER');
+      expectError(await http.post('/admin/clients').set('Authorization', admin).type('application/json').send('{"id":'), 400, 'INVALID_JSON');
+      expectError(await http.post('/admin/grants').set('Authorization', admin).send({ service: 'ping', client: 'h56-qlvb-so-tu-phap', group: 'operators' }), 400, 'INVALID_INPUT');
+      expect((await http.get('/admin/registry').set('Authorization', admin)).body.clients.length).toBe(before);
+    });
+
+    it('grants and revokes access at run time', async () => {
+      const admin = await as('admin');
+      const caller = `Bearer ${await token('h56-motcua-tp-thanh-hoa', secrets.motcua)}`;
+      expectError(await http.post('/r1/document-exchange.documents').set('Authorization', caller).type('application/xml').send('<edXML/>'), 403, 'ACCESS_DENIED');
+      const grant = { service: 'document-exchange.documents', client: 'h56-motcua-tp-thanh-hoa', methods: ['POST'] };
+      expect((await http.post('/admin/grants').set('Authorization', admin).send(grant)).status).toBe(201);
+      expect((await http.post('/r1/document-exchange.documents').set('Authorization', caller).type('application/xml').send('<edXML/>')).status).toBe(202);
+      expectError(await http.post('/admin/grants').set('Authorization', admin).send(grant), 409, 'GRANT_EXISTS');
+      expect((await http.post('/admin/grants/revoke').set('Authorization', admin).send(grant)).status).toBe(200);
+      expectError(await http.post('/r1/document-exchange.documents').set('Authorization', caller).type('application/xml').send('<edXML/>'), 403, 'ACCESS_DENIED');
+      expectError(await http.post('/admin/grants/revoke').set('Authorization', admin).send(grant), 404, 'UNKNOWN_GRANT');
+    });
+
+    it('revokes a client: its live token stops working at once, and the revocation survives a restart', async () => {
+      const admin = await as('admin');
+      const added = await http.post('/admin/clients').set('Authorization', admin).send({ id: 'h56-temp-system', member: '000.00.22.H56', name: 'Temporary', tier: 'silver', roles: ['agency-system'], groups: ['one-stop-shops'] });
+      const live = `Bearer ${await token('h56-temp-system', added.body.secret)}`;
+      expect((await http.get('/r1/ping').set('Authorization', live)).status).toBe(200);
+      expect((await http.post('/admin/clients/h56-temp-system/revoke').set('Authorization', admin)).status).toBe(200);
+      expectError(await http.get('/r1/ping').set('Authorization', live), 401, 'CLIENT_DISABLED');
+      const again = await http.post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'h56-temp-system', client_secret: added.body.secret });
+      expect(again.status).toBe(401);
+      expectError(await http.post('/admin/clients/nobody-here/revoke').set('Authorization', admin), 404, 'UNKNOWN_CLIENT');
+
+      const audit = (await http.get('/admin/audit').set('Authorization', await as('operator'))).body.changes as { action: string; subject: string; actor: string; details: object }[];
+      expect(audit.filter((c) => c.subject === 'h56-temp-system').map((c) => c.action)).toEqual(['client.added', 'client.revoked']);
+      expect(audit.every((c) => c.actor === 'h56-admin')).toBe(true);
+      expect(JSON.stringify(audit)).not.toContain('scrypt$');
+
+      // A new gateway on the same log (a restart, or another replica) reaches the same registry.
+      await app.close();
+      app = await createGatewayApp(GatewayModule.forRoot(readGatewayConfig(gatewayEnv), new Registry(platformConfig)));
+      await app.init();
+      http = request(app.getHttpServer());
+      const retry = await http.post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'h56-temp-system', client_secret: added.body.secret });
+      expect(retry.status).toBe(401);
+      const clients = (await http.get('/admin/registry').set('Authorization', await as('operator'))).body.clients as { id: string; enabled: boolean }[];
+      expect(clients.find((c) => c.id === 'h56-qlvb-so-y-te')).toMatchObject({ enabled: true }); // added at run time
+      expect(clients.find((c) => c.id === 'h56-temp-system')).toMatchObject({ enabled: false });
     }, 60_000);
   });
 });

@@ -1,16 +1,18 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { join } from 'node:path';
-import { json, raw, urlencoded } from 'express';
 import { platformTopics } from '@lgsp/contracts';
 import { MessagingConnection } from '@lgsp/messaging';
 import { HealthModule, LoggingModule, MetricsModule } from '@lgsp/observability';
 import { Registry, loadPlatformConfigFile } from '@lgsp/registry';
+import { RegistryAdminController } from './admin/registry-admin.controller';
+import { RegistryChangesService } from './admin/registry-changes.service';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { SIGNING_KEYS, loadOrCreateSigningKeys } from './auth/signing-keys';
 import { TokenController } from './auth/token.controller';
 import { TokenService } from './auth/token.service';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway-config';
+import { formBody, jsonBody, rawBody } from './http/body-parsers';
 import { MessagingShutdown, createMessagingConnection, messagingProviders } from './platform/messaging.providers';
 import { PLATFORM_TOPICS } from './platform/platform.tokens';
 import { ExchangeRecorder } from './message-log/exchange-recorder';
@@ -46,7 +48,7 @@ export class GatewayModule implements NestModule {
           checks: [{ name: 'kafka', check: () => connection.ping(1500) }],
         }),
       ],
-      controllers: [TokenController, RoutingController, MessageLogController],
+      controllers: [TokenController, RoutingController, MessageLogController, RegistryAdminController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: Registry, useValue: registry },
@@ -58,6 +60,7 @@ export class GatewayModule implements NestModule {
         MessagingShutdown,
         ...messageLogProviders,
         ExchangeRecorder,
+        RegistryChangesService,
         TokenService,
         RouteExchangeUseCase,
         PingProvider,
@@ -70,8 +73,9 @@ export class GatewayModule implements NestModule {
     // The routing endpoint takes any body as bytes, refused with 413 before parsing once over the limit.
     // The trace comes first, so that a request refused by the body parser or the guard is still logged.
     consumer
-      .apply(ExchangeTraceMiddleware, raw({ type: () => true, limit: GatewayModule.maxBodyBytes }))
+      .apply(ExchangeTraceMiddleware, rawBody(GatewayModule.maxBodyBytes))
       .forRoutes({ path: 'r1/*path', method: RequestMethod.ALL }, { path: 'r1/:service', method: RequestMethod.ALL });
-    consumer.apply(urlencoded({ extended: false, limit: SMALL_BODY }), json({ limit: SMALL_BODY })).forRoutes({ path: 'oauth/token', method: RequestMethod.POST });
+    consumer.apply(formBody(SMALL_BODY), jsonBody(SMALL_BODY)).forRoutes({ path: 'oauth/token', method: RequestMethod.POST });
+    consumer.apply(jsonBody(SMALL_BODY)).forRoutes({ path: 'admin/*path', method: RequestMethod.ALL });
   }
 }

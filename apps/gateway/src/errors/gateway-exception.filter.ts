@@ -42,7 +42,6 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     let error: GatewayError;
     if (exception instanceof GatewayError) error = exception;
     else if (exception instanceof HttpException) error = fromHttpException(exception);
-    else if (isBodyParserError(exception)) error = fromBodyParserError(exception);
     else {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
       error = new GatewayError('INTERNAL_ERROR');
@@ -73,22 +72,4 @@ export class GatewayExceptionFilter implements ExceptionFilter {
         send();
       });
   }
-}
-
-interface BodyParserError {
-  type: string;
-  status: number;
-  limit?: number;
-}
-
-function isBodyParserError(err: unknown): err is BodyParserError {
-  return typeof err === 'object' && err !== null && typeof (err as BodyParserError).type === 'string' && typeof (err as BodyParserError).status === 'number';
-}
-
-function fromBodyParserError(err: BodyParserError): GatewayError {
-  if (err.type === 'entity.too.large') {
-    return new GatewayError('BODY_TOO_LARGE', `The request body is larger than the ${err.limit ?? 'configured'} bytes this platform accepts.`);
-  }
-  if (err.type === 'entity.parse.failed') return new GatewayError('INVALID_JSON');
-  return new GatewayError('VALIDATION_FAILED', 'The request body could not be read.');
 }
