@@ -376,6 +376,13 @@ describe('gateway: authentication and routing', () => {
       expectError(await http.post('/admin/clients').set('Authorization', admin).type('application/json').send('{"id":'), 400, 'INVALID_JSON');
       expectError(await http.post('/admin/grants').set('Authorization', admin).send({ service: 'ping', client: 'h56-qlvb-so-tu-phap', group: 'operators' }), 400, 'INVALID_INPUT');
       expect((await http.get('/admin/registry').set('Authorization', admin)).body.clients.length).toBe(before);
+      // Each refusal is a failed exchange in the message log, under the admin pseudo-service.
+      const failed = await http.get('/message-log').query({ service: 'gateway.admin', status: 'failed', client: 'h56-admin', limit: '20' }).set('Authorization', await as('operator'));
+      const codes = (failed.body.items as { faultCode: string; client: string }[]).map((r) => r.faultCode);
+      expect(codes).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'INVALID_AGENCY_CODE', 'UNKNOWN_MEMBER', 'CLIENT_EXISTS', 'UNKNOWN_TIER', 'INVALID_JSON', 'INVALID_INPUT']));
+      // …and so is the refusal of an agency system that tried the admin API.
+      const roleRefusals = await http.get('/message-log').query({ service: 'gateway.admin', status: '403' }).set('Authorization', await as('operator'));
+      expect((roleRefusals.body.items as { client: string; faultCode: string }[]).map((r) => [r.client, r.faultCode])).toContainEqual(['h56-qlvb-so-tu-phap', 'FORBIDDEN_ROLE']);
     });
 
     it('grants and revokes access at run time', async () => {
@@ -405,6 +412,8 @@ describe('gateway: authentication and routing', () => {
       const audit = (await http.get('/admin/audit').set('Authorization', await as('operator'))).body.changes as { action: string; subject: string; actor: string; details: object }[];
       expect(audit.filter((c) => c.subject === 'h56-temp-system').map((c) => c.action)).toEqual(['client.added', 'client.revoked']);
       expect(audit.every((c) => c.actor === 'h56-admin')).toBe(true);
+      const logged = await http.get('/message-log').query({ service: 'gateway.admin', status: 'succeeded', limit: '50' }).set('Authorization', await as('operator'));
+      expect((logged.body.items as { method: string; path: string }[]).some((r) => r.method === 'POST' && r.path === '/clients/h56-temp-system/revoke')).toBe(true);
       expect(JSON.stringify(audit)).not.toContain('scrypt$');
 
       // A new gateway on the same log (a restart, or another replica) reaches the same registry.

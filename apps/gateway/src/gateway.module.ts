@@ -76,6 +76,6 @@ export class GatewayModule implements NestModule {
       .apply(ExchangeTraceMiddleware, rawBody(GatewayModule.maxBodyBytes))
       .forRoutes({ path: 'r1/*path', method: RequestMethod.ALL }, { path: 'r1/:service', method: RequestMethod.ALL });
     consumer.apply(formBody(SMALL_BODY), jsonBody(SMALL_BODY)).forRoutes({ path: 'oauth/token', method: RequestMethod.POST });
-    consumer.apply(jsonBody(SMALL_BODY)).forRoutes({ path: 'admin/*path', method: RequestMethod.ALL });
+    consumer.apply(ExchangeTraceMiddleware, jsonBody(SMALL_BODY)).forRoutes({ path: 'admin/*path', method: RequestMethod.ALL });
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GrantConfig, Registry, RegistryError } from '@lgsp/registry';
 import { RequireRoles } from '../auth/bearer-auth.guard';
@@ -6,6 +6,7 @@ import { AuthenticatedRequest } from '../auth/principal';
 import { GATEWAY_ERRORS, GatewayErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { AddClientDto, GrantDto } from './admin.dto';
+import { AdminExchangeInterceptor } from './admin-exchange.interceptor';
 import { RegistryChangesService } from './registry-changes.service';
 
 /** The registry's own error codes are the platform's codes too; its sentence names the field. */
@@ -25,6 +26,7 @@ function grantOf(dto: GrantDto): GrantConfig {
 @ApiTags('registry administration')
 @ApiBearerAuth()
 @Controller('admin')
+@UseInterceptors(AdminExchangeInterceptor)
 export class RegistryAdminController {
   constructor(
     private readonly registry: Registry,
