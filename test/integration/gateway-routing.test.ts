@@ -379,7 +379,10 @@ describe('gateway: authentication and routing', () => {
       // Each refusal is a failed exchange in the message log, under the admin pseudo-service.
       const failed = await http.get('/message-log').query({ service: 'gateway.admin', status: 'failed', client: 'h56-admin', limit: '20' }).set('Authorization', await as('operator'));
       const codes = (failed.body.items as { faultCode: string; client: string }[]).map((r) => r.faultCode);
-      expect(codes).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'INVALID_AGENCY_CODE', 'UNKNOWN_MEMBER', 'CLIENT_EXISTS', 'UNKNOWN_TIER', 'INVALID_JSON', 'INVALID_INPUT']));
+      expect(codes).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'INVALID_AGENCY_CODE', 'UNKNOWN_MEMBER', 'CLIENT_EXISTS', 'UNKNOWN_TIER', 'INVALID_INPUT']));
+      // Invalid JSON is refused while the body is read, before the token is checked: logged, with no client.
+      const unreadable = await http.get('/message-log').query({ service: 'gateway.admin', status: '400', limit: '50' }).set('Authorization', await as('operator'));
+      expect((unreadable.body.items as { client: string | null; faultCode: string }[]).find((r) => r.faultCode === 'INVALID_JSON')).toMatchObject({ client: null });
       // …and so is the refusal of an agency system that tried the admin API.
       const roleRefusals = await http.get('/message-log').query({ service: 'gateway.admin', status: '403' }).set('Authorization', await as('operator'));
       expect((roleRefusals.body.items as { client: string; faultCode: string }[]).map((r) => [r.client, r.faultCode])).toContainEqual(['h56-qlvb-so-tu-phap', 'FORBIDDEN_ROLE']);
