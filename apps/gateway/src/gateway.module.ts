@@ -14,13 +14,15 @@ import { TokenService } from './auth/token.service';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway-config';
 import { formBody, jsonBody, rawBody } from './http/body-parsers';
 import { MessagingShutdown, createMessagingConnection, messagingProviders } from './platform/messaging.providers';
-import { PLATFORM_TOPICS } from './platform/platform.tokens';
+import { PLATFORM_TOPICS, STORES } from './platform/platform.tokens';
 import { ExchangeRecorder } from './message-log/exchange-recorder';
 import { ExchangeTraceMiddleware } from './message-log/exchange-trace.middleware';
 import { MessageLogController } from './message-log/message-log.controller';
 import { messageLogProviders } from './message-log/message-log.providers';
 import { PingProvider } from './providers/ping.provider';
-import { IDEMPOTENCY_STORE, InMemoryIdempotencyStore } from './routing/idempotency-store';
+import { IDEMPOTENCY_STORE } from './routing/idempotency-store';
+import { MESSAGE_LOG_INDEX } from './message-log/message-log-index';
+import { Stores, createStores } from './platform/store.providers';
 import { RouteExchangeUseCase } from './routing/route-exchange.use-case';
 import { RoutingController } from './routing/routing.controller';
 
@@ -39,14 +41,24 @@ export class GatewayModule implements NestModule {
     GatewayModule.maxBodyBytes = config.GATEWAY_MAX_BODY_BYTES;
     const topics = platformTopics(registry.platform.instance);
     const connection = createMessagingConnection(config, registry);
+    // Filled when the stores connect (an async provider); read by the Redis readiness check.
+    const storesRef: { current: Stores | null } = { current: null };
+    const checks = [{ name: 'kafka', check: () => connection.ping(1500) }];
+    if (config.REDIS_URL) {
+      checks.push({
+        name: 'redis',
+        check: async () => {
+          if (!storesRef.current?.redis) throw new Error('Redis is not connected');
+          await storesRef.current.redis.ping();
+        },
+      });
+    }
     return {
       module: GatewayModule,
       imports: [
         LoggingModule.forRoot({ service: 'gateway', level: config.LOG_LEVEL }),
         MetricsModule.forRoot({ prefix: 'lgsp_gateway_' }),
-        HealthModule.forRoot({
-          checks: [{ name: 'kafka', check: () => connection.ping(1500) }],
-        }),
+        HealthModule.forRoot({ checks }),
       ],
       controllers: [TokenController, RoutingController, MessageLogController, RegistryAdminController],
       providers: [
@@ -54,7 +66,12 @@ export class GatewayModule implements NestModule {
         { provide: Registry, useValue: registry },
         { provide: PLATFORM_TOPICS, useValue: topics },
         { provide: SIGNING_KEYS, useFactory: () => loadOrCreateSigningKeys(join(config.LGSP_DATA_DIR, 'gateway', 'token-signing-key.jwk.json')) },
-        { provide: IDEMPOTENCY_STORE, useFactory: () => new InMemoryIdempotencyStore() },
+        {
+          provide: STORES,
+          useFactory: async () => (storesRef.current = await createStores({ redisUrl: config.REDIS_URL, instance: registry.platform.instance })),
+        },
+        { provide: IDEMPOTENCY_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.idempotency },
+        { provide: MESSAGE_LOG_INDEX, inject: [STORES], useFactory: (stores: Stores) => stores.messageLogIndex },
         { provide: MessagingConnection, useValue: connection },
         ...messagingProviders,
         MessagingShutdown,

@@ -22,6 +22,10 @@ export interface MessageLogPage {
 
 /** Search over the message log, newest first. The log topic is the record; an index can always be rebuilt from it. */
 export interface MessageLogIndex {
+  /**
+   * Indexes a record once: adding a record id already held changes nothing (neither the record nor its place),
+   * because every start-up rebuild re-adds what a shared index already holds.
+   */
   add(record: MessageLogRecord): Promise<void>;
   search(query: MessageLogQuery): Promise<MessageLogPage>;
   size(): Promise<number>;
@@ -29,7 +33,8 @@ export interface MessageLogIndex {
 
 export const MESSAGE_LOG_INDEX = Symbol('MESSAGE_LOG_INDEX');
 
-function matches(r: MessageLogRecord, q: MessageLogQuery): boolean {
+/** The filters of a query, applied to one record; every adapter uses this one definition. */
+export function matchesQuery(r: MessageLogRecord, q: MessageLogQuery): boolean {
   if (q.client !== undefined && r.client !== q.client) return false;
   if (q.service !== undefined && r.service !== q.service) return false;
   if (q.requestId !== undefined && r.requestId !== q.requestId) return false;
@@ -50,10 +55,13 @@ function matches(r: MessageLogRecord, q: MessageLogQuery): boolean {
  */
 export class InMemoryMessageLogIndex implements MessageLogIndex {
   private readonly records: MessageLogRecord[] = [];
+  private readonly ids = new Set<string>();
   private readonly byClient = new Map<string, number[]>();
   private readonly byService = new Map<string, number[]>();
 
   async add(record: MessageLogRecord): Promise<void> {
+    if (this.ids.has(record.id)) return;
+    this.ids.add(record.id);
     const position = this.records.push(record) - 1;
     for (const [map, key] of [[this.byClient, record.client], [this.byService, record.service]] as const) {
       if (key === null) continue;
@@ -71,7 +79,7 @@ export class InMemoryMessageLogIndex implements MessageLogIndex {
     const visit = (position: number): boolean => {
       if (position >= before) return true;
       const r = this.records[position];
-      if (!matches(r, q)) return true;
+      if (!matchesQuery(r, q)) return true;
       if (items.length === q.limit) return false;
       items.push(r);
       last = position;

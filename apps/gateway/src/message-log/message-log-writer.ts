@@ -60,10 +60,6 @@ export class MessageLogWriter {
         batch.map((p) => ({ key: this.chainId, value: JSON.stringify(p.record) })),
       );
       this.lastWritten = batch[batch.length - 1].record;
-      for (const p of batch) {
-        await this.index.add(p.record);
-        p.resolve(p.record);
-      }
     } catch (err) {
       // Records already chained after the last durable one must not leave a gap: everything pending is refused
       // and the chain continues from what the log really holds.
@@ -71,9 +67,21 @@ export class MessageLogWriter {
       this.chain = new HashChain(this.chainId, this.lastWritten);
       this.logger.error(`message-log write failed; ${pending.length} exchanges refused: ${(err as Error).message}`);
       for (const p of pending) p.reject(err as Error);
-    } finally {
       this.writing = false;
       if (this.queue.length) void this.flush();
+      return;
     }
+    // Durably logged: the exchanges are answered even if the search index (a projection of the topic, rebuilt at
+    // start-up) cannot take the records right now.
+    for (const p of batch) {
+      try {
+        await this.index.add(p.record);
+      } catch (err) {
+        this.logger.error(`message-log index unavailable; record ${p.record.id} is in the log but not yet searchable: ${(err as Error).message}`);
+      }
+      p.resolve(p.record);
+    }
+    this.writing = false;
+    if (this.queue.length) void this.flush();
   }
 }

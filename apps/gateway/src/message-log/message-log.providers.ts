@@ -5,11 +5,10 @@ import { EventPublisher, MessagingConnection, readTopicToEnd } from '@lgsp/messa
 import { GATEWAY_CONFIG, GatewayConfig, gatewayInstanceId } from '../config/gateway-config';
 import { PLATFORM_TOPICS } from '../platform/platform.tokens';
 import { MESSAGE_LOG_WRITER } from './exchange-recorder';
-import { InMemoryMessageLogIndex, MESSAGE_LOG_INDEX, MessageLogIndex } from './message-log-index';
+import { MESSAGE_LOG_INDEX, MessageLogIndex } from './message-log-index';
 import { MessageLogWriter } from './message-log-writer';
 
 export const messageLogProviders: Provider[] = [
-  { provide: MESSAGE_LOG_INDEX, useFactory: () => new InMemoryMessageLogIndex() },
   {
     provide: MESSAGE_LOG_WRITER,
     inject: [MessagingConnection, EventPublisher, PLATFORM_TOPICS, MESSAGE_LOG_INDEX, GATEWAY_CONFIG],

@@ -3,7 +3,8 @@ import { PlatformTopics } from '@lgsp/contracts';
 import { EventPublisher, MessagingConnection, RequestReplyClient } from '@lgsp/messaging';
 import { Registry } from '@lgsp/registry';
 import { GATEWAY_CONFIG, GatewayConfig, gatewayInstanceId } from '../config/gateway-config';
-import { PLATFORM_TOPICS } from './platform.tokens';
+import { PLATFORM_TOPICS, STORES } from './platform.tokens';
+import { Stores } from './store.providers';
 
 /** The gateway's one Kafka connection; constructing it does not connect, so it can be made up front. */
 export function createMessagingConnection(config: GatewayConfig, registry: Registry): MessagingConnection {
@@ -41,18 +42,20 @@ export const messagingProviders: Provider[] = [
   },
 ];
 
-/** Shutdown order (STYLE.md): stop consuming, flush producers, then close the connection. */
+/** Shutdown order (STYLE.md): stop consuming, flush producers, close the Kafka connection, then Redis. */
 @Injectable()
 export class MessagingShutdown implements OnApplicationShutdown {
   constructor(
     private readonly requests: RequestReplyClient,
     private readonly events: EventPublisher,
     @Inject(MessagingConnection) private readonly connection: MessagingConnection,
+    @Inject(STORES) private readonly stores: Stores,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.requests.stop();
     await this.events.stop();
     await this.connection.close();
+    await this.stores.close();
   }
 }

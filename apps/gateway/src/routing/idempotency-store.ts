@@ -6,9 +6,15 @@ export interface StoredAnswer {
   readonly body: Buffer;
 }
 
+/**
+ * Answers by client and request id, kept for a fixed time. The first answer stored for an id wins until it expires:
+ * a later `put` for the same id (two replicas finishing the same request, a retry racing its original) is ignored,
+ * so every replica keeps replaying one answer and never swaps it for another.
+ */
 export interface IdempotencyStore {
   /** The stored answer for this client's request id, if any. */
   get(clientId: string, requestId: string): Promise<StoredAnswer | undefined>;
+  /** Stores the answer unless one is already held for this id; the earlier one is kept. */
   put(clientId: string, requestId: string, answer: StoredAnswer): Promise<void>;
 }
 
@@ -44,6 +50,9 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   async put(clientId: string, requestId: string, answer: StoredAnswer): Promise<void> {
     const key = InMemoryIdempotencyStore.key(clientId, requestId);
+    // First answer wins, as in Redis (SET NX); neither the answer nor its expiry moves.
+    const held = this.entries.get(key);
+    if (held && held.expiresAt > this.now()) return;
     this.entries.delete(key);
     this.entries.set(key, { answer, expiresAt: this.now() + this.ttlMs });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
