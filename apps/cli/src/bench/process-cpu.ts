@@ -23,8 +23,23 @@ export function ownCpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-export function percentile(sortedAscending: number[], p: number): number {
+export function percentile(sortedAscending: ArrayLike<number>, p: number): number {
   if (sortedAscending.length === 0) return NaN;
   const i = Math.min(sortedAscending.length - 1, Math.ceil((p / 100) * sortedAscending.length) - 1);
   return sortedAscending[Math.max(0, i)];
+}
+
+/**
+ * CPU seconds the whole machine has been busy so far (every core, every process: user, nice, system, irq, softirq,
+ * steal), from /proc/stat; null where /proc is unavailable. Less what the benchmark's own processes used, it tells
+ * whether something else on a shared machine took cores during a measurement.
+ */
+export function machineBusyCpuSeconds(): number | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return (user + nice + system + irq + softirq + (steal || 0)) / USER_HZ;
+  } catch {
+    return null;
+  }
 }

@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
 import { BrokerBenchResult, runBrokerBench } from '../bench/broker-bench';
+import { GatewayBenchResult, runGatewayBench } from '../bench/gateway-bench';
 import { CliEnvironment } from '../cli-environment';
-import { parsePositiveInt } from '../options';
+import { parsePositiveInt, parsePositiveNumber } from '../options';
 
 interface BenchOptions {
   json?: boolean;
@@ -10,12 +12,18 @@ interface BenchOptions {
   inFlight: number;
   consumers: number;
   partitions: number;
+  duration: number;
+  warmup: number;
+  concurrency: number;
+  rate: number;
+  rateDuration: number;
+  gatewayCpuProf?: string;
 }
 
-const SUITES = ['broker'] as const;
+const SUITES = ['broker', 'gateway'] as const;
 type Suite = (typeof SUITES)[number];
 
-function printTable(r: BrokerBenchResult): void {
+function printBrokerTable(r: BrokerBenchResult): void {
   const row = (name: string, ours: unknown, peer: unknown = ''): string => `  ${name.padEnd(30)} ${String(ours ?? '-').padStart(14)} ${String(peer ?? '-').padStart(16)}`;
   const lines = [
     `broker benchmark: ${r.messages} messages of ${r.value_bytes} B, batches of ${r.batch_size}, acks -1, ${r.partitions} partitions`,
@@ -32,6 +40,28 @@ function printTable(r: BrokerBenchResult): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+function printGatewayTable(r: GatewayBenchResult): void {
+  const row = (name: string, gateway: unknown, baseline: unknown = ''): string => `  ${name.padEnd(30)} ${String(gateway ?? '-').padStart(12)} ${String(baseline ?? '-').padStart(12)}`;
+  const lines = [
+    `gateway benchmark: GET /r1/ping (token, access check, message log) vs a bare forwarder, Kafka request/reply to the same provider`,
+    `  ${r.fixed_rate_rps} req/s for ${r.fixed_rate_duration_s} s, then ${r.concurrency} in flight for ${r.duration_s} s, on each; ${r.cores} cores shared with the load generator`,
+    row('', 'gateway', 'baseline'),
+    row('requests/s', r.rps, r.baseline_rps),
+    row('p50 ms', r.p50_ms, r.baseline_p50_ms),
+    row('p99 ms', r.p99_ms, r.baseline_p99_ms),
+    row('errors', r.errors, r.baseline_errors),
+    row(`p50 ms at ${r.fixed_rate_rps} req/s`, r.fixed_rate_p50_ms, r.baseline_fixed_rate_p50_ms),
+    row(`p99 ms at ${r.fixed_rate_rps} req/s`, r.fixed_rate_p99_ms, r.baseline_fixed_rate_p99_ms),
+    row('CPU ms/request: front', r.gateway_cpu_ms_per_req, r.baseline_forwarder_cpu_ms_per_req),
+    row('CPU ms/request: provider', 'in front', r.provider_cpu_ms_per_req),
+    row('CPU ms/request: broker', r.broker_cpu_ms_per_req, r.baseline_broker_cpu_ms_per_req),
+    row('CPU s: load generator', r.loadgen_cpu_s, r.baseline_loadgen_cpu_s),
+    row('CPU s: rest of the machine', r.other_cpu_s, r.baseline_other_cpu_s),
+    `  ratio (gateway ÷ baseline requests/s): ${r.ratio}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 export function benchCommand(env: CliEnvironment): Command {
   return new Command('bench')
     .description('run a benchmark suite and report its figures')
@@ -40,15 +70,36 @@ export function benchCommand(env: CliEnvironment): Command {
       return value as Suite;
     })
     .option('--json', 'print the figures as one JSON object on the last line')
-    .option('--messages <n>', 'messages to produce and consume', parsePositiveInt, 500_000)
-    .option('--producers <n>', 'producer clients', parsePositiveInt, 2)
-    .option('--in-flight <n>', 'concurrent sends per producer', parsePositiveInt, 8)
-    .option('--consumers <n>', 'members of the consumer group', parsePositiveInt, 1)
-    .option('--partitions <n>', 'partitions of the benchmark topic', parsePositiveInt, 6)
-    .action(async (_suite: Suite, opts: BenchOptions) => {
+    .option('--messages <n>', 'broker: messages to produce and consume', parsePositiveInt, 500_000)
+    .option('--producers <n>', 'broker: producer clients', parsePositiveInt, 2)
+    .option('--in-flight <n>', 'broker: concurrent sends per producer', parsePositiveInt, 8)
+    .option('--consumers <n>', 'broker: members of the consumer group', parsePositiveInt, 1)
+    .option('--partitions <n>', 'broker: partitions of the benchmark topic', parsePositiveInt, 6)
+    .option('--duration <s>', 'gateway: seconds of each measured fixed-concurrency phase', parsePositiveNumber, 10)
+    .option('--warmup <s>', 'gateway: seconds of unmeasured load before each target is measured', parsePositiveNumber, 5)
+    .option('--concurrency <n>', 'gateway: requests kept in flight', parsePositiveInt, 32)
+    .option('--rate <n>', 'gateway: requests per second of the fixed-rate phase', parsePositiveInt, 500)
+    .option('--rate-duration <s>', 'gateway: seconds of the fixed-rate phase', parsePositiveNumber, 5)
+    .option('--gateway-cpu-prof <dir>', 'gateway: write a V8 CPU profile of the gateway process into this directory')
+    .action(async (suite: Suite, opts: BenchOptions) => {
       const progress = (text: string): void => {
         process.stderr.write(`${text}\n`);
       };
+      if (suite === 'gateway') {
+        const result = await runGatewayBench({
+          durationS: opts.duration,
+          warmupS: opts.warmup,
+          concurrency: opts.concurrency,
+          rate: opts.rate,
+          rateDurationS: opts.rateDuration,
+          gatewayCpuProfileDir: opts.gatewayCpuProf === undefined ? undefined : resolve(opts.gatewayCpuProf),
+          cliEntry: process.argv[1],
+          progress,
+        });
+        if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        else printGatewayTable(result);
+        process.exit(0);
+      }
       const result = await runBrokerBench({
         messages: opts.messages,
         producers: opts.producers,
@@ -62,7 +113,7 @@ export function benchCommand(env: CliEnvironment): Command {
         progress,
       });
       if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else printTable(result);
+      else printBrokerTable(result);
       process.exit(0);
     });
 }

@@ -1,0 +1,392 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { platformTopics } from '@lgsp/contracts';
+import { generateSecret, hashSecret, parsePlatformConfig, serializePlatformConfig } from '@lgsp/registry';
+import { BrokerProcess, startBrokerProcess } from './broker-process';
+import { BenchChild, startForwarderProcess, startGatewayProcess } from './gateway-process';
+import { closedLoop, httpCall, loadAgent, LoadResult, LoadTarget, openLoop } from './http-load';
+import { machineBusyCpuSeconds, ownCpuSeconds, percentile, processCpuSeconds } from './process-cpu';
+
+export interface GatewayBenchOptions {
+  /** Seconds of each measured closed-loop phase (gateway, then baseline). */
+  readonly durationS: number;
+  /** Seconds of unmeasured load on each target before it is measured. */
+  readonly warmupS: number;
+  /** Requests kept in flight by the closed-loop phases. */
+  readonly concurrency: number;
+  /** Requests per second of the open-loop (fixed-rate) phases. */
+  readonly rate: number;
+  readonly rateDurationS: number;
+  /** Where the gateway's V8 CPU profile goes, if one is wanted. */
+  readonly gatewayCpuProfileDir?: string;
+  readonly cliEntry: string;
+  readonly progress: (text: string) => void;
+}
+
+export interface GatewayBenchResult {
+  suite: 'gateway';
+  cores: number;
+  concurrency: number;
+  duration_s: number;
+  /** The gateway: token, access check, request hash, idempotency, Kafka request/reply, message log. */
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  requests: number;
+  errors: number;
+  /** The minimal forwarder: bare node:http → kafkajs request/reply to the same provider on the same broker. */
+  baseline_rps: number;
+  baseline_p50_ms: number;
+  baseline_p99_ms: number;
+  baseline_requests: number;
+  baseline_errors: number;
+  /** rps ÷ baseline_rps. */
+  ratio: number;
+  /** The open-loop phase: `fixed_rate_rps` requests per second, latency from each request's scheduled send time. */
+  fixed_rate_rps: number;
+  fixed_rate_duration_s: number;
+  fixed_rate_p50_ms: number;
+  fixed_rate_p99_ms: number;
+  fixed_rate_errors: number;
+  /** fixed_rate_p99_ms when the rate is 500 (the default), null otherwise. */
+  p99_ms_at_500_rps: number | null;
+  baseline_fixed_rate_p50_ms: number;
+  baseline_fixed_rate_p99_ms: number;
+  /** CPU seconds used during the gateway's measured closed-loop phase. The gateway process also hosts `ping`. */
+  gateway_cpu_s: number | null;
+  broker_cpu_s: number | null;
+  loadgen_cpu_s: number;
+  /** The gateway process's CPU seconds during the fixed-rate phase (÷ its duration: the share of a core it needs). */
+  fixed_rate_gateway_cpu_s: number | null;
+  /** CPU seconds used during the baseline's measured phase; the gateway process then only answers `ping`. */
+  baseline_forwarder_cpu_s: number | null;
+  baseline_provider_cpu_s: number | null;
+  baseline_broker_cpu_s: number | null;
+  baseline_loadgen_cpu_s: number;
+  /** CPU milliseconds per request, the same figures divided by the requests of their phase. */
+  gateway_cpu_ms_per_req: number | null;
+  baseline_forwarder_cpu_ms_per_req: number | null;
+  provider_cpu_ms_per_req: number | null;
+  broker_cpu_ms_per_req: number | null;
+  baseline_broker_cpu_ms_per_req: number | null;
+  loadgen_cpu_ms_per_req: number;
+  /**
+   * Machine-wide busy CPU seconds not charged to the benchmark's processes, during the gateway's closed-loop and
+   * fixed-rate phases and the baseline's closed-loop phase. Loopback networking done in interrupt context lands here
+   * (about 0.3–0.6 s per 10 s phase on the development machine); seconds more mean another program took the cores
+   * and the run should be repeated.
+   */
+  other_cpu_s: number | null;
+  fixed_rate_other_cpu_s: number | null;
+  baseline_other_cpu_s: number | null;
+}
+
+const INSTANCE = 'lgsp-bench';
+const CLIENT_ID = 'bench-agency-system';
+/** The token is renewed when this share of its lifetime has passed. */
+const TOKEN_RENEW_AT = 0.8;
+
+function round(n: number | null, digits = 0): number | null {
+  if (n === null || !Number.isFinite(n)) return null;
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+const r0 = (n: number): number => round(n) ?? NaN;
+const r2 = (n: number): number => round(n, 2) ?? NaN;
+
+/** A platform with one agency system allowed to call `ping`, logged in full like the demo's; no rate limit. */
+async function writePlatformConfig(path: string, secret: string): Promise<void> {
+  const config = parsePlatformConfig({
+    platform: { role: 'lgsp', code: '000.00.00.H56', name: 'Benchmark platform', instance: INSTANCE },
+    members: [
+      { code: '000.00.00.H56', name: 'UBND tỉnh Thanh Hóa', kind: 'province' },
+      { code: '000.00.02.H56', name: 'Sở Tư pháp', kind: 'department', parent: '000.00.00.H56' },
+    ],
+    clients: [
+      {
+        id: CLIENT_ID,
+        member: '000.00.02.H56',
+        name: 'Benchmark client system',
+        secretHash: await hashSecret(secret),
+        tier: 'unlimited',
+        roles: ['agency-system'],
+        groups: ['bench'],
+        enabled: true,
+      },
+    ],
+    services: [{ code: 'ping', provider: '000.00.00.H56', name: 'Ping', kind: 'request-reply', bodyLogging: 'full', timeoutMs: 5000 }],
+    grants: [{ service: 'ping', group: 'bench' }],
+  });
+  writeFileSync(path, serializePlatformConfig(config));
+}
+
+/** Client-credentials token for the benchmark client, renewed in the background before it expires. */
+class TokenSource {
+  private token = '';
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly origin: string,
+    private readonly secret: string,
+    private readonly progress: (text: string) => void,
+  ) {}
+
+  get authorization(): string {
+    return `Bearer ${this.token}`;
+  }
+
+  async start(): Promise<void> {
+    await this.refresh();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private async refresh(): Promise<void> {
+    const res = await httpCall(`${this.origin}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: this.secret }).toString(),
+    });
+    if (res.status !== 200) throw new Error(`the gateway refused the benchmark client a token: HTTP ${res.status} ${res.body.toString('utf8')}`);
+    const body = JSON.parse(res.body.toString('utf8')) as { access_token: string; expires_in: number };
+    this.token = body.access_token;
+    const renewInS = Math.max(1, body.expires_in * TOKEN_RENEW_AT);
+    this.timer = setTimeout(() => {
+      this.refresh().catch((err: Error) => {
+        this.progress(`token refresh failed (${err.message}); retrying in 5 s`);
+        this.timer = setTimeout(() => void this.refresh().catch(() => undefined), 5000);
+      });
+    }, renewInS * 1000);
+    this.timer.unref();
+  }
+}
+
+/** One call through a target that must come back as ping's answer: the path works before it is measured. */
+async function probe(target: LoadTarget, what: string): Promise<void> {
+  const res = await httpCall(target.url, { headers: target.headers() });
+  let pong = false;
+  try {
+    pong = (JSON.parse(res.body.toString('utf8')) as { pong?: unknown }).pong === true;
+  } catch {
+    // reported below
+  }
+  if (res.status !== 200 || !pong) throw new Error(`${what}: expected ping's answer, got HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`);
+}
+
+interface CpuWatch {
+  readonly name: string;
+  readonly pid: number | null;
+}
+
+interface Measured<T> {
+  value: T;
+  cpu: Record<string, number | null>;
+  loadgenCpuS: number;
+  /** Machine-wide busy CPU less the benchmark's own processes: other work on a shared machine. */
+  otherCpuS: number | null;
+}
+
+async function withCpu<T>(watch: CpuWatch[], run: () => Promise<T>): Promise<Measured<T>> {
+  const before = watch.map((w) => (w.pid === null ? null : processCpuSeconds(w.pid)));
+  const machine0 = machineBusyCpuSeconds();
+  const own0 = ownCpuSeconds();
+  const value = await run();
+  const loadgenCpuS = ownCpuSeconds() - own0;
+  const machine1 = machineBusyCpuSeconds();
+  const cpu: Record<string, number | null> = {};
+  let ours: number | null = loadgenCpuS;
+  watch.forEach((w, i) => {
+    const after = w.pid === null ? null : processCpuSeconds(w.pid);
+    const b = before[i];
+    cpu[w.name] = b === null || after === null ? null : after - b;
+    ours = ours === null || cpu[w.name] === null ? null : ours + cpu[w.name]!;
+  });
+  const otherCpuS = machine0 === null || machine1 === null || ours === null ? null : Math.max(0, machine1 - machine0 - ours);
+  return { value, cpu, loadgenCpuS, otherCpuS };
+}
+
+function summary(label: string, r: LoadResult): string {
+  const rps = r.ok / r.seconds;
+  const errors = r.errors ? `, ${r.errors} errors (first: ${r.firstError})` : '';
+  return `${label}: ${Math.round(rps)} req/s, p50 ${percentile(r.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(r.latenciesMs, 99).toFixed(2)} ms${errors}`;
+}
+
+interface TargetFigures {
+  closed: Measured<LoadResult>;
+  open: Measured<LoadResult>;
+}
+
+const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Between phases, so that one phase's tail (collections, flushes) is not charged to the next. */
+const SETTLE_MS = 500;
+
+/**
+ * Warm-up, the fixed-rate phase, then the measured closed loop; each phase on a fresh pool of keep-alive
+ * connections. The fixed rate comes first so that it meets a warm target rather than one just out of saturation;
+ * the warm-up must be long enough for V8 to have optimised the hot paths (about 5 s for the gateway on two cores:
+ * after 2 s, its first seconds at 500 req/s still build a backlog of hundreds of milliseconds).
+ */
+async function benchTarget(label: string, target: LoadTarget, watch: CpuWatch[], opts: GatewayBenchOptions): Promise<TargetFigures> {
+  await probe(target, label);
+  const phase = async <T>(maxSockets: number, run: (agent: Agent) => Promise<T>): Promise<T> => {
+    const agent = loadAgent(maxSockets);
+    try {
+      return await run(agent);
+    } finally {
+      agent.destroy();
+      await settle(SETTLE_MS);
+    }
+  };
+  opts.progress(`${label}: warming up for ${opts.warmupS} s at concurrency ${opts.concurrency}…`);
+  const warm = await phase(opts.concurrency, (agent) => closedLoop(target, agent, opts.concurrency, opts.warmupS));
+  if (warm.ok === 0) throw new Error(`${label}: no request succeeded during the warm-up (first error: ${warm.firstError})`);
+  opts.progress(`${label}: ${opts.rate} req/s for ${opts.rateDurationS} s (open loop)…`);
+  const open = await phase(Infinity, (agent) => withCpu(watch, () => openLoop(target, agent, opts.rate, opts.rateDurationS)));
+  opts.progress(summary(`${label} (open loop)`, open.value));
+  opts.progress(`${label}: ${opts.concurrency} in flight for ${opts.durationS} s (closed loop)…`);
+  const closed = await phase(opts.concurrency, (agent) => withCpu(watch, () => closedLoop(target, agent, opts.concurrency, opts.durationS)));
+  opts.progress(summary(`${label} (closed loop)`, closed.value));
+  if (closed.value.ok === 0) throw new Error(`${label}: no request succeeded (first error: ${closed.value.firstError})`);
+  return { closed, open };
+}
+
+function perRequest(cpuS: number | null, requests: number): number | null {
+  return cpuS === null || requests === 0 ? null : round((cpuS * 1000) / requests, 3);
+}
+
+/**
+ * `lgsp bench gateway`: the gateway's authenticated, access-checked, logged request/reply through Kafka to the
+ * built-in `ping` provider, against a minimal forwarder to the same provider on the same broker, at fixed
+ * concurrency; then each at a fixed rate. Broker, gateway and forwarder each run as their own process.
+ */
+export async function runGatewayBench(opts: GatewayBenchOptions): Promise<GatewayBenchResult> {
+  const root = mkdtempSync(join(tmpdir(), 'lgsp-bench-gateway-'));
+  const children: { stop(): Promise<void> }[] = [];
+  let tokens: TokenSource | undefined;
+  const stopAll = async (): Promise<void> => {
+    tokens?.stop();
+    // Reverse start order: the forwarder, the gateway, then the broker they both use.
+    for (const c of children.splice(0).reverse()) await c.stop().catch(() => undefined);
+  };
+  const onSignal = (): void => {
+    void stopAll().finally(() => {
+      rmSync(root, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    opts.progress('starting the broker…');
+    const broker: BrokerProcess = await startBrokerProcess(opts.cliEntry, join(root, 'kafka'));
+    children.push(broker);
+    const kafkaBootstrap = `127.0.0.1:${broker.port}`;
+
+    const secret = generateSecret();
+    const platformConfig = join(root, 'platform.yaml');
+    await writePlatformConfig(platformConfig, secret);
+    const gatewayDataDir = join(root, 'gateway-data');
+    mkdirSync(gatewayDataDir, { recursive: true });
+    if (opts.gatewayCpuProfileDir) mkdirSync(opts.gatewayCpuProfileDir, { recursive: true });
+    opts.progress('starting the gateway…');
+    const gateway: BenchChild = await startGatewayProcess({
+      platformConfig,
+      dataDir: gatewayDataDir,
+      kafkaBootstrap,
+      cpuProfileDir: opts.gatewayCpuProfileDir,
+      log: opts.progress,
+    });
+    children.push(gateway);
+    tokens = new TokenSource(gateway.origin, secret, opts.progress);
+    await tokens.start();
+    const tokenSource = tokens;
+
+    const gatewayTarget: LoadTarget = { url: `${gateway.origin}/r1/ping`, headers: () => ({ authorization: tokenSource.authorization }) };
+    const gw = await benchTarget(
+      'gateway',
+      gatewayTarget,
+      [
+        { name: 'gateway', pid: gateway.pid },
+        { name: 'broker', pid: broker.child.pid ?? null },
+      ],
+      opts,
+    );
+
+    opts.progress('starting the baseline forwarder…');
+    const topics = platformTopics(INSTANCE);
+    const forwarder = await startForwarderProcess(
+      { brokers: [kafkaBootstrap], requestTopic: topics.serviceRequests('ping'), replyTopic: `${INSTANCE}.bench-forwarder.replies`, deadlineMs: 5000 },
+      opts.progress,
+    );
+    children.push(forwarder);
+    const baselineTarget: LoadTarget = { url: `${forwarder.origin}/ping`, headers: () => ({}) };
+    const base = await benchTarget(
+      'baseline',
+      baselineTarget,
+      [
+        { name: 'forwarder', pid: forwarder.pid },
+        { name: 'provider', pid: gateway.pid },
+        { name: 'broker', pid: broker.child.pid ?? null },
+      ],
+      opts,
+    );
+
+    const g = gw.closed.value;
+    const b = base.closed.value;
+    const rps = g.ok / g.seconds;
+    const baselineRps = b.ok / b.seconds;
+    const fixedP99 = r2(percentile(gw.open.value.latenciesMs, 99));
+    return {
+      suite: 'gateway',
+      cores: availableParallelism(),
+      concurrency: opts.concurrency,
+      duration_s: opts.durationS,
+      rps: r0(rps),
+      p50_ms: r2(percentile(g.latenciesMs, 50)),
+      p99_ms: r2(percentile(g.latenciesMs, 99)),
+      requests: g.ok,
+      errors: g.errors,
+      baseline_rps: r0(baselineRps),
+      baseline_p50_ms: r2(percentile(b.latenciesMs, 50)),
+      baseline_p99_ms: r2(percentile(b.latenciesMs, 99)),
+      baseline_requests: b.ok,
+      baseline_errors: b.errors,
+      ratio: r2(rps / baselineRps),
+      fixed_rate_rps: opts.rate,
+      fixed_rate_duration_s: opts.rateDurationS,
+      fixed_rate_p50_ms: r2(percentile(gw.open.value.latenciesMs, 50)),
+      fixed_rate_p99_ms: fixedP99,
+      fixed_rate_errors: gw.open.value.errors,
+      p99_ms_at_500_rps: opts.rate === 500 ? fixedP99 : null,
+      baseline_fixed_rate_p50_ms: r2(percentile(base.open.value.latenciesMs, 50)),
+      baseline_fixed_rate_p99_ms: r2(percentile(base.open.value.latenciesMs, 99)),
+      fixed_rate_gateway_cpu_s: round(gw.open.cpu.gateway, 2),
+      gateway_cpu_s: round(gw.closed.cpu.gateway, 2),
+      broker_cpu_s: round(gw.closed.cpu.broker, 2),
+      loadgen_cpu_s: r2(gw.closed.loadgenCpuS),
+      baseline_forwarder_cpu_s: round(base.closed.cpu.forwarder, 2),
+      baseline_provider_cpu_s: round(base.closed.cpu.provider, 2),
+      baseline_broker_cpu_s: round(base.closed.cpu.broker, 2),
+      baseline_loadgen_cpu_s: r2(base.closed.loadgenCpuS),
+      gateway_cpu_ms_per_req: perRequest(gw.closed.cpu.gateway, g.ok + g.errors),
+      baseline_forwarder_cpu_ms_per_req: perRequest(base.closed.cpu.forwarder, b.ok + b.errors),
+      provider_cpu_ms_per_req: perRequest(base.closed.cpu.provider, b.ok + b.errors),
+      broker_cpu_ms_per_req: perRequest(gw.closed.cpu.broker, g.ok + g.errors),
+      baseline_broker_cpu_ms_per_req: perRequest(base.closed.cpu.broker, b.ok + b.errors),
+      loadgen_cpu_ms_per_req: perRequest(gw.closed.loadgenCpuS, g.ok + g.errors) ?? NaN,
+      other_cpu_s: round(gw.closed.otherCpuS, 2),
+      fixed_rate_other_cpu_s: round(gw.open.otherCpuS, 2),
+      baseline_other_cpu_s: round(base.closed.otherCpuS, 2),
+    };
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await stopAll();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
