@@ -107,5 +107,20 @@ describe('the lgsp command', () => {
       // The restarted broker was stopped cleanly too: it released its data-directory lock on the way out.
       expect(existsSync(join(dataDir, 'up', 'kafka', '.lock'))).toBe(false);
     }, 120_000);
+
+    it('takes its services down with it when the supervisor itself is killed', async () => {
+      const port = await freePort();
+      const gatewayPort = await freePort();
+      const up = lgsp('up', '--data-dir', join(dataDir, 'up-killed'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort));
+      const broker = await up.waitForOutput(/broker\s+kafka:\/\/\S+\s+pid (\d+)/, 60_000);
+      const gateway = await up.waitForOutput(/gateway\s+http:\/\/\S+\s+pid (\d+)/, 60_000);
+      up.kill('SIGKILL');
+      const pids = [Number(broker[1]), Number(gateway[1])];
+      const deadline = Date.now() + 20_000;
+      while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(pids.filter(isAlive)).toEqual([]);
+      // They stopped cleanly: the broker released its data directory.
+      expect(existsSync(join(dataDir, 'up-killed', 'kafka', '.lock'))).toBe(false);
+    }, 90_000);
   });
 });

@@ -9,6 +9,8 @@ export interface CliEnvironment {
   readonly redisUrl: string;
   /** Root of all platform data unless --data-dir says otherwise. */
   readonly dataDir: string;
+  /** Set by `lgsp up` for the processes it runs: they stop when it is gone. */
+  readonly supervisorPid: number | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -22,5 +24,6 @@ export function readCliEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnv
     logLevel,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     dataDir: env.LGSP_DATA_DIR ?? '.data',
+    supervisorPid: env.LGSP_SUPERVISOR_PID ? Number(env.LGSP_SUPERVISOR_PID) : undefined,
   };
 }

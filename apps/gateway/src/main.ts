@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { exitWhenParentGone } from '@lgsp/observability';
 import { GatewayConfigError, readGatewayConfig } from './config/gateway-config';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { GatewayModule } from './gateway.module';
@@ -52,6 +53,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.GATEWAY_PORT;
+  exitWhenParentGone(config.LGSP_SUPERVISOR_PID, () => void app.close().then(() => process.exit(0)));
   process.stdout.write(`${GATEWAY_READY_PREFIX} http://${config.GATEWAY_HOST === '0.0.0.0' ? '127.0.0.1' : config.GATEWAY_HOST}:${port}\n`);
 }
 

@@ -15,3 +15,4 @@ export { PUBLIC_ROUTE_METADATA, PublicRoute } from './public-route';
 export { startTracing, MaskingSpanExporter, tracesUrl } from './tracing';
 export type { TracingHandle, TracingOptions } from './tracing';
 export { currentTraceHeaders } from './trace-headers';
+export { exitWhenParentGone } from './parent-watch';

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { DataDirLockedError, InvalidBrokerOptionError, KafkaBroker } from '@lgsp/kafka-broker';
+import { exitWhenParentGone } from '@lgsp/observability';
 import { CliEnvironment } from '../cli-environment';
 import { createLogger } from '../logger';
 import { parsePort, parsePositiveInt } from '../options';
@@ -48,6 +49,7 @@ export async function runBroker(options: BrokerCommandOptions, env: CliEnvironme
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  exitWhenParentGone(env.supervisorPid, () => stop('supervisor gone'));
 }
 
 function fail(message: string): never {

@@ -50,7 +50,7 @@ export class Supervisor {
     const { spec } = entry;
     return new Promise((resolve, reject) => {
       const child = spawn(spec.command, spec.args, {
-        env: { ...process.env, ...spec.env },
+        env: { ...process.env, ...spec.env, LGSP_SUPERVISOR_PID: String(process.pid) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       entry.child = child;

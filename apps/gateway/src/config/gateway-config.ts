@@ -27,6 +27,8 @@ const schema = z.object({
    * the host name, which is stable across restarts of one machine or container.
    */
   GATEWAY_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
+  /** Set by `lgsp up`: the gateway stops when the supervisor is gone. */
+  LGSP_SUPERVISOR_PID: z.coerce.number().int().positive().optional(),
 });
 
 export type GatewayConfig = z.infer<typeof schema>;
