@@ -32,7 +32,7 @@ describe('gateway: authentication and routing', () => {
     tb = await startTestBroker();
     const config = parsePlatformConfig({
       platform: { role: 'lgsp', code: '000.00.00.H56', name: 'Thanh Hóa (test)', instance: INSTANCE },
-      tiers: { silver: { requestsPerMinute: 2000 } },
+      tiers: { silver: { requestsPerMinute: 2000 }, trial: { requestsPerMinute: 3 } },
       members: [
         { code: '000.00.00.H56', name: 'UBND tỉnh Thanh Hóa', kind: 'province' },
         { code: '000.00.02.H56', name: 'Sở Tư pháp', kind: 'department', parent: '000.00.00.H56' },
@@ -40,6 +40,7 @@ describe('gateway: authentication and routing', () => {
       ],
       clients: [
         { id: 'h56-qlvb-so-tu-phap', member: '000.00.02.H56', name: 'QLVB Sở Tư pháp', secretHash: await hashSecret(secrets.qlvb), tier: 'silver', roles: ['agency-system'], groups: ['document-systems'], enabled: true },
+        { id: 'h56-trial-system', member: '000.00.22.H56', name: 'Trial system', secretHash: await hashSecret(secrets.qlvb), tier: 'trial', roles: ['agency-system'], groups: ['one-stop-shops'], enabled: true },
         { id: 'h56-admin', member: '000.00.00.H56', name: 'Administrator', secretHash: await hashSecret(secrets.admin), tier: 'silver', roles: ['admin'], groups: ['operators'], enabled: true },
         { id: 'h56-operator', member: '000.00.00.H56', name: 'Operator console', secretHash: await hashSecret(secrets.operator), tier: 'silver', roles: ['operator'], groups: ['operators'], enabled: true },
         { id: 'h56-motcua-tp-thanh-hoa', member: '000.00.22.H56', name: 'Một cửa TP Thanh Hóa', secretHash: await hashSecret(secrets.motcua), tier: 'silver', roles: ['agency-system'], groups: ['one-stop-shops'], enabled: true },
@@ -218,6 +219,23 @@ describe('gateway: authentication and routing', () => {
       expect(metrics.text).toMatch(/lgsp_gateway_exchanges_total\{service="ping",client="h56-qlvb-so-tu-phap",status="200",fault=""\} [1-9]/);
       expect(metrics.text).toMatch(/lgsp_gateway_exchanges_total\{service="national.population",client="h56-qlvb-so-tu-phap",status="403",fault="ACCESS_DENIED"\} [1-9]/);
       expect(metrics.text).toMatch(/lgsp_gateway_exchange_duration_seconds_bucket\{le="0.05",service="ping",client="h56-qlvb-so-tu-phap"\}/);
+    });
+
+    it('limits a client to its tier: 429 with Retry-After once the minute\'s allowance is used, and logs it', async () => {
+      const auth = `Bearer ${await token('h56-trial-system', secrets.qlvb)}`;
+      for (let i = 0; i < 3; i++) {
+        const ok = await http.get('/r1/ping').set('Authorization', auth);
+        expect(ok.status).toBe(200);
+        expect(ok.headers['ratelimit-limit']).toBe('3');
+      }
+      const limited = await http.get('/r1/ping').set('Authorization', auth).set('x-lgsp-request-id', 'over-the-limit');
+      expectError(limited, 429, 'RATE_LIMITED');
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // Other clients are not affected.
+      expect((await http.get('/r1/ping').set('Authorization', `Bearer ${await token()}`)).status).toBe(200);
+      const operator = `Bearer ${await token('h56-operator', secrets.operator)}`;
+      const logged = await http.get('/message-log').query({ requestId: 'over-the-limit' }).set('Authorization', operator);
+      expect(logged.body.items).toEqual([expect.objectContaining({ status: 429, faultCode: 'RATE_LIMITED', client: 'h56-trial-system' })]);
     });
 
     it('refuses an unknown service', async () => {

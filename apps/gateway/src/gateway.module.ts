@@ -20,6 +20,9 @@ import { ExchangeTraceMiddleware } from './message-log/exchange-trace.middleware
 import { MessageLogController } from './message-log/message-log.controller';
 import { messageLogProviders } from './message-log/message-log.providers';
 import { PingProvider } from './providers/ping.provider';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { rateLimitKeyPrefix } from './rate-limit/rate-limit.providers';
+import { TierRateLimiter } from './rate-limit/tier-rate-limiter';
 import { IDEMPOTENCY_STORE } from './routing/idempotency-store';
 import { MESSAGE_LOG_INDEX } from './message-log/message-log-index';
 import { Stores, createStores } from './platform/store.providers';
@@ -81,7 +84,16 @@ export class GatewayModule implements NestModule {
         TokenService,
         RouteExchangeUseCase,
         PingProvider,
+        {
+          provide: TierRateLimiter,
+          inject: [STORES],
+          // Counts shared through Redis when the stores use it, in-process otherwise.
+          useFactory: (stores: Stores) =>
+            new TierRateLimiter({ tiers: registry.snapshot().tiers, redis: stores.redis, keyPrefix: rateLimitKeyPrefix(registry.platform.instance) }),
+        },
+        // Order matters: the caller is authenticated first, then counted against its tier.
         { provide: APP_GUARD, useClass: BearerAuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
       ],
     };
   }
