@@ -31,9 +31,21 @@ async function connectedRedis(): Promise<Redis> {
   }
 }
 
-/** A client of a server that is gone or silent: no offline queue, short timeouts. */
+/**
+ * A client of a server that is gone or silent: no offline queue, short timeouts. disconnect() of a client whose
+ * socket is already closed arms a timer of disconnectTimeout (2 s by default) that nothing clears; kept short here.
+ */
 function unreachableRedis(port: number, options: RedisOptions = {}): Redis {
-  const redis = new Redis({ host: '127.0.0.1', port, enableOfflineQueue: false, connectTimeout: 200, maxRetriesPerRequest: 0, retryStrategy: () => null, ...options });
+  const redis = new Redis({
+    host: '127.0.0.1',
+    port,
+    enableOfflineQueue: false,
+    connectTimeout: 200,
+    disconnectTimeout: 50,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    ...options,
+  });
   redis.on('error', () => {});
   brokenConnections.push(redis);
   return redis;
@@ -108,7 +120,7 @@ async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
 }
 
 afterAll(async () => {
-  for (const redis of brokenConnections) redis.disconnect();
+  for (const redis of brokenConnections) if (redis.status !== 'end') redis.disconnect();
   const cleaner = connections.find((redis) => redis.status === 'ready');
   if (cleaner) {
     const keys = await keysUnder(cleaner, RUN_ID);
