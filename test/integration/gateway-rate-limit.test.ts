@@ -3,6 +3,7 @@ import { AddressInfo, Server, Socket, createServer } from 'node:net';
 import Redis, { RedisOptions } from 'ioredis';
 import { rateLimitKeyPrefix } from '../../apps/gateway/src/rate-limit/rate-limit.providers';
 import { RateLimitDecision, RateLimitLogger, TierRateLimiter } from '../../apps/gateway/src/rate-limit/tier-rate-limiter';
+import { keysUnder } from '@lgsp/test-support/redis-keys';
 
 /**
  * Tier limits shared through a real Redis by several gateway replicas (two TierRateLimiters on two connections),
@@ -107,17 +108,6 @@ async function consumeTimes(limiter: TierRateLimiter, clientId: string, tier: st
 }
 
 const allowedCount = (decisions: RateLimitDecision[]) => decisions.filter((d) => d.allowed).length;
-
-async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
-}
 
 afterAll(async () => {
   for (const redis of brokenConnections) if (redis.status !== 'end') redis.disconnect();

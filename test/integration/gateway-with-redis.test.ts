@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { Registry, generateThanhHoaDemo } from '@lgsp/registry';
+import { deleteKeysUnder } from '@lgsp/test-support/redis-keys';
 import { startTestBroker, TestBroker } from '@lgsp/test-support/test-broker';
 import { readGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
@@ -41,8 +42,7 @@ describe('gateway with Redis-backed stores', () => {
 
   afterAll(async () => {
     for (const app of apps) await app.close().catch(() => undefined);
-    const keys = await redis.keys(`${instance}:*`);
-    if (keys.length) await redis.del(...keys);
+    await deleteKeysUnder(redis, `${instance}:`);
     redis.disconnect();
     await tb?.stop();
     rmSync(dataDir, { recursive: true, force: true });

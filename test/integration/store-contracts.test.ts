@@ -6,6 +6,7 @@ import { RedisMessageLogIndex } from '../../apps/gateway/src/message-log/redis-m
 import { createStores } from '../../apps/gateway/src/platform/store.providers';
 import { IdempotencyStore, InMemoryIdempotencyStore, StoredAnswer } from '../../apps/gateway/src/routing/idempotency-store';
 import { RedisIdempotencyStore } from '../../apps/gateway/src/routing/redis-idempotency-store';
+import { keysUnder } from '@lgsp/test-support/redis-keys';
 
 /**
  * One contract per state port, run against the in-process adapter and the Redis one (DESIGN.md decision 2).
@@ -37,17 +38,6 @@ function testRedis(): Promise<Redis> {
 /** A fresh namespace per store, so that tests sharing the server never see each other's keys. */
 let namespaces = 0;
 const namespace = () => `${RUN_ID}:${++namespaces}:`;
-
-async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
-}
 
 afterAll(async () => {
   const redis = await redisConnection?.catch(() => undefined);
