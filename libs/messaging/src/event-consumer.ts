@@ -1,6 +1,7 @@
 import { KafkaHeader, platformTopics } from '@lgsp/contracts';
 import { ConsumerRunner, MessageControl } from './consumer-runner';
 import { EventPublisher } from './event-publisher';
+import { RunningParts, stopRunningParts } from './running-parts';
 import { connectionCore, ConnectionCore, MessagingConnection } from './messaging-connection';
 import { IncomingMessage } from './messages';
 import { describeError } from './messaging-logger';
@@ -49,9 +50,7 @@ export class EventConsumer {
   private readonly core: ConnectionCore;
   private readonly maxAttempts: number;
   private readonly retryBackoffMs: number;
-  private runner?: ConsumerRunner;
-  private deadLetters?: EventPublisher;
-  private untrack?: () => void;
+  private readonly parts: RunningParts = {};
   private starting?: Promise<void>;
 
   constructor(
@@ -71,23 +70,16 @@ export class EventConsumer {
 
   async stop(): Promise<void> {
     this.starting = undefined;
-    const runner = this.runner;
-    const deadLetters = this.deadLetters;
-    this.runner = undefined;
-    this.deadLetters = undefined;
-    await runner?.stop();
-    await deadLetters?.stop();
-    this.untrack?.();
-    this.untrack = undefined;
+    await stopRunningParts(this.parts);
   }
 
   private async startOnce(): Promise<void> {
     this.core.assertOpen('EventConsumer.start');
     const { topics, groupId } = this.options;
-    this.untrack = this.core.track('consumer', () => this.stop());
+    this.parts.untrack = this.core.track('consumer', () => this.stop());
     // Built before the first await, so that a stop() while starting finds them and stops them.
     const deadLetters = new EventPublisher(this.connection);
-    this.deadLetters = deadLetters;
+    this.parts.publisher = deadLetters;
     const runner = new ConsumerRunner(this.core, {
       groupId,
       topics,
@@ -97,7 +89,7 @@ export class EventConsumer {
       concurrency: PARTITIONS_AT_ONCE,
       onMessage: (event, control) => this.consume(event, control, deadLetters),
     });
-    this.runner = runner;
+    this.parts.runner = runner;
     try {
       // Created up front: Kafka with auto-creation off would otherwise fail the subscription or the first dead letter.
       await this.connection.ensureTopics([...topics, ...topics.map(deadLetterTopic)].map((topic) => ({ topic })));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { KafkaHeader } from '@lgsp/contracts';
 import { ConsumerRunner } from './consumer-runner';
 import { EventPublisher } from './event-publisher';
+import { RunningParts, stopRunningParts } from './running-parts';
 import { connectionCore, ConnectionCore, MessagingConnection } from './messaging-connection';
 import { IncomingMessage, OutgoingMessage } from './messages';
 
@@ -38,9 +39,7 @@ export class RequestReplyClient {
   private readonly core: ConnectionCore;
   private readonly pending = new Map<string, Pending>();
   private readonly defaultDeadlineMs: number;
-  private runner?: ConsumerRunner;
-  private publisher?: EventPublisher;
-  private untrack?: () => void;
+  private readonly parts: RunningParts = {};
   private started = false;
   private starting?: Promise<void>;
 
@@ -64,10 +63,10 @@ export class RequestReplyClient {
   private async startOnce(): Promise<void> {
     this.core.assertOpen('RequestReplyClient.start');
     const { replyTopic } = this.options;
-    this.untrack = this.core.track('consumer', () => this.stop());
+    this.parts.untrack = this.core.track('consumer', () => this.stop());
     // Built before the first await, so that a stop() while starting finds them and stops them.
     const publisher = new EventPublisher(this.connection);
-    this.publisher = publisher;
+    this.parts.publisher = publisher;
     const runner = new ConsumerRunner(this.core, {
       groupId: this.groupId,
       topics: [replyTopic],
@@ -79,7 +78,7 @@ export class RequestReplyClient {
       concurrency: 1,
       onMessage: async (reply) => this.settle(reply),
     });
-    this.runner = runner;
+    this.parts.runner = runner;
     try {
       await this.connection.ensureTopics([{ topic: replyTopic }]);
       await publisher.start();
@@ -93,8 +92,8 @@ export class RequestReplyClient {
   }
 
   request(topic: string, message: OutgoingMessage, options?: { deadlineMs?: number }): Promise<IncomingMessage> {
-    if (!this.started || !this.publisher) return Promise.reject(new Error('RequestReplyClient: not started'));
-    const publisher = this.publisher;
+    if (!this.started || !this.parts.publisher) return Promise.reject(new Error('RequestReplyClient: not started'));
+    const publisher = this.parts.publisher;
     const deadlineMs = options?.deadlineMs ?? this.defaultDeadlineMs;
     const correlationId = randomUUID();
     const headers = {
@@ -133,14 +132,7 @@ export class RequestReplyClient {
       entry.reject(new Error('client stopped'));
     }
     this.pending.clear();
-    const runner = this.runner;
-    const publisher = this.publisher;
-    this.runner = undefined;
-    this.publisher = undefined;
-    await runner?.stop();
-    await publisher?.stop();
-    this.untrack?.();
-    this.untrack = undefined;
+    await stopRunningParts(this.parts);
   }
 
   private settle(reply: IncomingMessage): void {

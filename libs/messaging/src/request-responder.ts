@@ -1,6 +1,7 @@
 import { KafkaHeader } from '@lgsp/contracts';
 import { ConsumerRunner } from './consumer-runner';
 import { EventPublisher } from './event-publisher';
+import { RunningParts, stopRunningParts } from './running-parts';
 import { connectionCore, ConnectionCore, MessagingConnection } from './messaging-connection';
 import { IncomingMessage, OutgoingMessage } from './messages';
 import { describeError } from './messaging-logger';
@@ -26,9 +27,7 @@ const PARTITIONS_AT_ONCE = 4;
  */
 export class RequestResponder {
   private readonly core: ConnectionCore;
-  private runner?: ConsumerRunner;
-  private publisher?: EventPublisher;
-  private untrack?: () => void;
+  private readonly parts: RunningParts = {};
   private starting?: Promise<void>;
 
   constructor(
@@ -45,24 +44,16 @@ export class RequestResponder {
 
   async stop(): Promise<void> {
     this.starting = undefined;
-    const runner = this.runner;
-    const publisher = this.publisher;
-    this.runner = undefined;
-    this.publisher = undefined;
-    // The consumer first: the request in hand still needs the publisher for its reply.
-    await runner?.stop();
-    await publisher?.stop();
-    this.untrack?.();
-    this.untrack = undefined;
+    await stopRunningParts(this.parts);
   }
 
   private async startOnce(): Promise<void> {
     this.core.assertOpen('RequestResponder.start');
     const { topic, groupId, partitions } = this.options;
-    this.untrack = this.core.track('consumer', () => this.stop());
+    this.parts.untrack = this.core.track('consumer', () => this.stop());
     // Built before the first await, so that a stop() while starting finds them and stops them.
     const publisher = new EventPublisher(this.connection);
-    this.publisher = publisher;
+    this.parts.publisher = publisher;
     const runner = new ConsumerRunner(this.core, {
       groupId,
       topics: [topic],
@@ -74,7 +65,7 @@ export class RequestResponder {
       concurrency: PARTITIONS_AT_ONCE,
       onMessage: (request) => this.serve(request, publisher),
     });
-    this.runner = runner;
+    this.parts.runner = runner;
     try {
       await this.connection.ensureTopics([{ topic, partitions }]);
       await publisher.start();
