@@ -1,5 +1,6 @@
 import { ExchangeFields, MessageLogRecord } from './message-log-record';
-import { HashChain, canonicalJson, describeProblem, recordHash, verifyRecords } from './hash-chain';
+import { HashChain, canonicalJson, recordHash } from './hash-chain';
+import { describeProblem, verifyRecords } from './verify';
 
 function exchange(n: number): ExchangeFields {
   return {

@@ -33,6 +33,10 @@ export interface ExchangeFields {
   readonly contentType: string | null;
 }
 
+/**
+ * An exchange record. It carries no `type`: records were written before the log held anything else, and a
+ * record's hash covers exactly its fields, so the absence of `type` is what marks a record (old or new).
+ */
 export interface MessageLogRecord extends ExchangeFields {
   /** The writer's chain (one per gateway replica) and the record's place in it, from 0 with no gaps. */
   readonly chain: string;
@@ -42,3 +46,29 @@ export interface MessageLogRecord extends ExchangeFields {
   /** SHA-256 (base64) of this record's canonical form, prevHash included, hash excluded. */
   readonly hash: string;
 }
+
+
+/**
+ * A signed statement, written by a chain's writer into the same topic, that its record `seq` has hash `hash`.
+ * It is not part of the record chain (records keep contiguous seqs), so a log can hold any number of them.
+ * Because the hash of record `seq` covers every record before it, one checkpoint vouches for records 0..seq:
+ * rewriting any of them and recomputing the later hashes no longer matches, and without the private key a
+ * matching checkpoint cannot be made.
+ */
+export interface MessageLogCheckpoint {
+  readonly type: 'checkpoint';
+  readonly chain: string;
+  /** The last record covered. */
+  readonly seq: number;
+  /** That record's hash. */
+  readonly hash: string;
+  /** When it was signed (ISO 8601). */
+  readonly at: string;
+  /** Key id (JWK thumbprint) of the platform signing key, as published in its JWKS. */
+  readonly kid: string;
+  /** Compact JWS (ES256) whose payload is the canonical JSON of all the other fields. */
+  readonly signature: string;
+}
+
+/** What the message-log topic holds: exchange records (no `type`) and checkpoints (`type: 'checkpoint'`). */
+export type MessageLogEntry = MessageLogRecord | MessageLogCheckpoint;
