@@ -21,6 +21,7 @@ export const GATEWAY_ERRORS = {
   INVALID_REQUEST_ID: { status: 400, message: 'The request id must be 1–128 characters of letters, digits, ".", "_", ":" or "-".' },
   VALIDATION_FAILED: { status: 400, message: 'The request does not have the expected shape.' },
   REQUEST_ID_REUSED: { status: 409, message: 'This request id was already used for a different request.' },
+  REQUEST_IN_PROGRESS: { status: 409, message: 'An earlier request with this request id is still being processed; retry the same request after a moment (see the Retry-After header) to get its answer.' },
   CLIENT_EXISTS: { status: 409, message: 'A client system with this id already exists (revoked ids are not reused).' },
   GRANT_EXISTS: { status: 409, message: 'An identical grant already exists.' },
   UNKNOWN_CLIENT: { status: 404, message: 'There is no such client system in the registry.' },

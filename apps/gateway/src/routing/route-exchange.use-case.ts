@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { KafkaHeader, PlatformTopics } from '@lgsp/contracts';
 import { DeadlineExceededError, EventPublisher, OutgoingMessage, RequestReplyClient } from '@lgsp/messaging';
 import { currentTraceHeaders } from '@lgsp/observability';
@@ -21,12 +21,25 @@ export interface ExchangeAnswer {
 }
 
 /**
+ * How long a reservation outlives the service's deadline. It covers the work around the upstream call (storing the
+ * answer, a slow Redis); past it a replica that died mid-exchange no longer blocks the id. An event's publish is
+ * bounded by the producer's retries rather than the deadline, so an outage that outlasts both reopens the id to a
+ * concurrent duplicate, which is what every id was exposed to before reservations.
+ */
+const PENDING_MARGIN_MS = 5_000;
+/** Long enough for most exchanges under way to finish; the refused caller then gets the stored answer. */
+const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
+
+/**
  * One exchange through the gateway: catalog lookup, access check (deny by default), then either request/reply
  * over Kafka with the service's deadline or an event written durably (acks -1) and answered 202. A request id
- * seen before from the same client gets the same answer without a second effect.
+ * seen before from the same client gets the same answer without a second effect; one still under way (a
+ * concurrent duplicate, on this replica or another) is refused with REQUEST_IN_PROGRESS, so it has no effect either.
  */
 @Injectable()
 export class RouteExchangeUseCase {
+  private readonly logger = new Logger('RouteExchange');
+
   constructor(
     private readonly registry: Registry,
     @Inject(PLATFORM_TOPICS) private readonly topics: PlatformTopics,
@@ -51,33 +64,61 @@ export class RouteExchangeUseCase {
 
     const hash = requestHash(req);
     trace.requestHash = hash;
-    const earlier = await this.idempotency.get(req.clientId, req.requestId);
-    if (earlier) {
+    const reservation = await this.idempotency.begin(req.clientId, req.requestId, hash, service.timeoutMs + PENDING_MARGIN_MS);
+    if (reservation.kind === 'answered') {
+      const earlier = reservation.answer;
       if (earlier.requestHash !== hash) throw new GatewayError('REQUEST_ID_REUSED');
       return { status: earlier.status, headers: earlier.headers, body: earlier.body, requestHash: hash, replayed: true };
     }
+    if (reservation.kind === 'in-progress') {
+      if (reservation.requestHash !== hash) throw new GatewayError('REQUEST_ID_REUSED');
+      throw new GatewayError('REQUEST_IN_PROGRESS', undefined, { 'Retry-After': String(IN_PROGRESS_RETRY_AFTER_SECONDS) });
+    }
 
-    const message: OutgoingMessage = {
-      key: req.issue ?? req.clientId,
-      value: req.body,
-      headers: {
-        [KafkaHeader.RequestId]: req.requestId,
-        [KafkaHeader.Client]: req.clientId,
-        [KafkaHeader.Service]: service.code,
-        [KafkaHeader.Method]: req.method,
-        [KafkaHeader.Path]: req.query ? `${req.path}?${req.query}` : req.path,
-        ...(req.issue ? { [KafkaHeader.Issue]: req.issue } : {}),
-        ...(req.contentType ? { [KafkaHeader.ContentType]: req.contentType } : {}),
-        ...currentTraceHeaders(),
-      },
-    };
+    // Only completed exchanges are remembered: whatever ends this one otherwise (a timeout, an unavailable bus, a
+    // 5xx reply, a bug) frees the id, so that the client may retry with it.
+    let settled = false;
+    try {
+      const message: OutgoingMessage = {
+        key: req.issue ?? req.clientId,
+        value: req.body,
+        headers: {
+          [KafkaHeader.RequestId]: req.requestId,
+          [KafkaHeader.Client]: req.clientId,
+          [KafkaHeader.Service]: service.code,
+          [KafkaHeader.Method]: req.method,
+          [KafkaHeader.Path]: req.query ? `${req.path}?${req.query}` : req.path,
+          ...(req.issue ? { [KafkaHeader.Issue]: req.issue } : {}),
+          ...(req.contentType ? { [KafkaHeader.ContentType]: req.contentType } : {}),
+          ...currentTraceHeaders(),
+        },
+      };
 
-    trace.requestOutAt = new Date();
-    const answer = service.kind === 'event' ? await this.sendEvent(service.code, req, message) : await this.call(service.code, service.timeoutMs, message);
-    trace.responseInAt = new Date();
-    // Only completed exchanges are remembered: a timeout may be retried with the same id.
-    if (answer.status < 500) await this.idempotency.put(req.clientId, req.requestId, { requestHash: hash, ...answer });
-    return { ...answer, requestHash: hash, replayed: false };
+      trace.requestOutAt = new Date();
+      const answer = service.kind === 'event' ? await this.sendEvent(service.code, req, message) : await this.call(service.code, service.timeoutMs, message);
+      trace.responseInAt = new Date();
+      if (answer.status < 500) {
+        // Settled before storing: the effect has happened, so even if storing fails the id must stay reserved until
+        // the reservation expires rather than be freed for a second effect at once.
+        settled = true;
+        const kept = await this.idempotency.complete(req.clientId, req.requestId, reservation.token, { requestHash: hash, ...answer });
+        if (!kept) {
+          this.logger.warn(`request id ${req.requestId} of ${req.clientId} was taken by another exchange after this one's reservation lapsed (${service.timeoutMs + PENDING_MARGIN_MS} ms); the other's outcome is the one remembered`);
+        }
+      }
+      return { ...answer, requestHash: hash, replayed: false };
+    } finally {
+      if (!settled) await this.abandon(req, reservation.token);
+    }
+  }
+
+  /** A failure to free the id must not hide why the exchange failed: the reservation then lapses by itself. */
+  private async abandon(req: ExchangeRequest, token: string): Promise<void> {
+    try {
+      await this.idempotency.abandon(req.clientId, req.requestId, token);
+    } catch (err) {
+      this.logger.warn(`could not free request id ${req.requestId} of ${req.clientId}; it frees itself when its reservation expires: ${(err as Error).message}`);
+    }
   }
 
   private async call(serviceCode: string, timeoutMs: number, message: OutgoingMessage) {
