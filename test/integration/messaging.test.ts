@@ -16,6 +16,8 @@ import {
   RequestResponder,
 } from '@lgsp/messaging';
 import { startTestBroker, TestBroker, waitFor } from '@lgsp/test-support/test-broker';
+// Internal: the tests below count the produce requests of the publisher's own kafkajs producer.
+import { connectionCore } from '../../libs/messaging/src/messaging-connection';
 
 /**
  * `@lgsp/messaging` against the embedded broker through kafkajs: events, request/reply between "gateway replicas" and a
@@ -175,6 +177,58 @@ describe('@lgsp/messaging on the embedded broker', () => {
 
       await events.stop();
     });
+
+    it('sends the publishes of one event-loop turn in one produce request, each caller still getting its own positions', async () => {
+      const topics = ['it.events.coalesced-a', 'it.events.coalesced-b'];
+      await connection.ensureTopics(topics.map((topic) => ({ topic, partitions: 3 })));
+      // Counts the Produce requests the publisher's kafkajs producer sends (instrumentation events, test-only hook).
+      const kafka = connectionCore(connection).kafka;
+      const makeProducer = kafka.producer.bind(kafka);
+      let produceRequests = 0;
+      const spy = jest.spyOn(kafka, 'producer').mockImplementation((config) => {
+        const producer = makeProducer(config);
+        producer.on(producer.events.REQUEST, (e) => void (e.payload.apiName === 'Produce' && produceRequests++));
+        return producer;
+      });
+      const events = await publisher();
+      spy.mockRestore();
+
+      const calls = Array.from({ length: 40 }, (_, i) =>
+        i % 4 === 0
+          ? events.publishMany(topics[i % 2], [{ key: `m${i}`, value: `v${i}.0` }, { key: `n${i}`, value: `v${i}.1` }])
+          : events.publish(topics[i % 2], { key: `k${i}`, value: `v${i}` }).then((p) => [p]),
+      );
+      const positions = await Promise.all(calls);
+      expect(produceRequests).toBe(1);
+
+      const readBack = new Map<string, string>();
+      for (const topic of topics) {
+        for (const m of await readTopicToEnd(connection, topic)) readBack.set(`${topic}/${m.partition}/${m.offset}`, m.value.toString('utf8'));
+      }
+      expect(readBack.size).toBe(50);
+      positions.forEach((list, i) => {
+        const values = i % 4 === 0 ? [`v${i}.0`, `v${i}.1`] : [`v${i}`];
+        expect(list.map((p) => readBack.get(`${topics[i % 2]}/${p.partition}/${p.offset}`))).toEqual(values);
+      });
+
+      // A later turn is a new request.
+      await events.publish(topics[0], { value: 'later' });
+      expect(produceRequests).toBe(2);
+      await events.stop();
+    });
+
+    it('fails every caller of a produce request the broker cannot take, and serves the next ones with a new producer', async () => {
+      const topic = 'it.events.coalesced-failure';
+      await connection.ensureTopics([{ topic, partitions: 1 }]);
+      const events = await publisher();
+      const slotProducer = (events as unknown as { slot: { producer: { sendBatch: (...a: unknown[]) => Promise<unknown> } } }).slot.producer;
+      jest.spyOn(slotProducer, 'sendBatch').mockRejectedValueOnce(new Error('broker said no'));
+      const failed = await Promise.allSettled([events.publish(topic, { value: 'a' }), events.publish(topic, { value: 'b' })]);
+      expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      const next = await events.publish(topic, { value: 'c' });
+      expect((await readTopicToEnd(connection, topic)).map((m) => `${m.offset}:${m.value.toString()}`)).toContain(`${next.offset}:c`);
+      await events.stop();
+    });
   });
 
   describe('request/reply', () => {
@@ -268,6 +322,45 @@ describe('@lgsp/messaging on the embedded broker', () => {
       expect(fromA.map((e) => `${e.who}${e.i}`)).toEqual(Array.from({ length: 8 }, (_, i) => `a${i}`));
       expect(fromB.map((e) => `${e.who}${e.i}`)).toEqual(Array.from({ length: 8 }, (_, i) => `b${i}`));
       await other.stop();
+    });
+
+    it('serves the requests fetched together from one partition at once, not one reply round trip after another', async () => {
+      const topic = platformTopics('it').serviceRequests('one-partition');
+      let inHandler = 0;
+      let mostAtOnce = 0;
+      const oneAtATime = new RequestResponder(connection, {
+        topic,
+        groupId: 'it.service.one-partition',
+        partitions: 1,
+        handler: async (request) => {
+          mostAtOnce = Math.max(mostAtOnce, ++inHandler);
+          await delay(150);
+          inHandler--;
+          return { value: request.value };
+        },
+      });
+      await oneAtATime.start();
+      try {
+        // Published in one turn, so they reach the single partition in one record batch and one fetch.
+        const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => client.request(topic, { key: 'same-key', value: `r${i}` })));
+        expect(replies.map((r) => r.value.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));
+        expect(mostAtOnce).toBeGreaterThan(1);
+      } finally {
+        await oneAtATime.stop();
+      }
+    });
+
+    it('can publish its requests through a shared publisher, which its stop() leaves running for its owner', async () => {
+      const shared = await publisher();
+      const sharing = new RequestReplyClient(connection, { replyTopic, instanceId: 'replica-shared', publisher: shared });
+      await sharing.start();
+      const sent = jest.spyOn(shared, 'publish');
+      expect(json(await sharing.request(echoTopic, { value: JSON.stringify({ via: 'shared' }) }))).toEqual({ echo: { via: 'shared' } });
+      expect(sent).toHaveBeenCalledWith(echoTopic, expect.objectContaining({ value: JSON.stringify({ via: 'shared' }) }));
+      await sharing.stop();
+      // Still the owner's to use (and to stop).
+      await expect(shared.publish('it.events.after-shared', { value: 'still open' })).resolves.toMatchObject({ offset: '0' });
+      await shared.stop();
     });
 
     it('turns a handler error into a reply with lgsp-status and lgsp-error-code', async () => {

@@ -1,4 +1,4 @@
-import { Consumer, EachMessagePayload } from 'kafkajs';
+import { Consumer, EachBatchPayload, EachMessagePayload } from 'kafkajs';
 import { ConnectionCore } from './messaging-connection';
 import { fromKafkaMessage, IncomingMessage } from './messages';
 import { describeError } from './messaging-logger';
@@ -21,7 +21,14 @@ export interface ConsumerRunnerOptions {
    * soon a rebalance is noticed, and how long readiness takes to observe.
    */
   readonly maxWaitMs: number;
+  /** Partitions handled at once. */
   readonly concurrency: number;
+  /**
+   * Set for messages that are independent of each other (requests of a request/reply service): up to this many of one
+   * partition's fetched messages are handled at once, and an offset is committed only when every message before it is
+   * done. Unset: one message at a time per partition, in order (events, where order matters).
+   */
+  readonly unorderedWithinPartition?: number;
   readonly readyTimeoutMs?: number;
   onMessage(message: IncomingMessage, control: MessageControl): Promise<void>;
 }
@@ -94,7 +101,9 @@ export class ConsumerRunner {
         // Besides the commit at the end of every batch: a long batch of slow handlers must not all be redone after a crash.
         autoCommitInterval: 1000,
         partitionsConsumedConcurrently: this.options.concurrency,
-        eachMessage: (payload) => this.each(payload),
+        ...(this.options.unorderedWithinPartition
+          ? { eachBatchAutoResolve: false, eachBatch: (payload: EachBatchPayload) => this.eachUnordered(payload, this.options.unorderedWithinPartition!) }
+          : { eachMessage: (payload: EachMessagePayload) => this.each(payload) }),
       });
       const readyTimeoutMs = this.options.readyTimeoutMs ?? 60_000;
       await withTimeout(ready, readyTimeoutMs, `consumer group ${groupId} was not ready within ${readyTimeoutMs} ms`);
@@ -121,5 +130,35 @@ export class ConsumerRunner {
 
   private async each({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
     await this.options.onMessage(fromKafkaMessage(topic, partition, message), { heartbeat, signal: this.abort.signal });
+  }
+
+  /**
+   * A fetched batch handled by `limit` workers at once. Offsets are resolved (and so committed) only up to the first
+   * message not yet done, so a crash or a failure redelivers everything unfinished and nothing after it is skipped.
+   * A failure stops taking new messages, waits for those in hand, and is rethrown for kafkajs to retry from there.
+   */
+  private async eachUnordered({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, limit: number): Promise<void> {
+    const { messages, topic, partition } = batch;
+    const done = new Array<boolean>(messages.length).fill(false);
+    let next = 0;
+    let resolved = 0;
+    let failure: { error: unknown } | undefined;
+    const control = { heartbeat, signal: this.abort.signal };
+    const worker = async (): Promise<void> => {
+      while (next < messages.length && !failure && isRunning() && !isStale()) {
+        const i = next++;
+        try {
+          await this.options.onMessage(fromKafkaMessage(topic, partition, messages[i]), control);
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
+        done[i] = true;
+        while (resolved < messages.length && done[resolved]) resolveOffset(messages[resolved++].offset);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, messages.length) }, worker));
+    await heartbeat();
+    if (failure) throw failure.error;
   }
 }

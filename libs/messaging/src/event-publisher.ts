@@ -1,4 +1,4 @@
-import { ICustomPartitioner, Partitioners, Producer, RecordMetadata } from 'kafkajs';
+import { ICustomPartitioner, Message, Partitioners, Producer, RecordMetadata } from 'kafkajs';
 import { connectionCore, ConnectionCore, MessagingConnection } from './messaging-connection';
 import { OutgoingMessage, toKafkaMessage } from './messages';
 import { describeError } from './messaging-logger';
@@ -21,13 +21,35 @@ interface ProducerSlot {
   readonly chosen: WeakMap<object, number>;
 }
 
+/** One caller's messages waiting for the next produce request. */
+interface Queued {
+  readonly topic: string;
+  readonly messages: Message[];
+  resolve(positions: PublishedPosition[]): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The most records one produce request carries; more wait for the next request. Bounds the request size (and the
+ * work the broker does before it answers anyone in it) when a burst queues thousands of messages at once.
+ */
+const MAX_RECORDS_PER_REQUEST = 1000;
+
 /**
  * Publishes with acks -1 from an idempotent producer: a promise resolves only once the broker has the record.
+ *
+ * Publishes made during one turn of the event loop travel together in one produce request (every topic and partition
+ * in it), sent when the turn's I/O callbacks are done (setImmediate). kafkajs sends one request per `send()`; under
+ * load the gateway made several per HTTP exchange, and the per-request cost (encoding, a socket write, the broker's
+ * answer) was the largest share of its CPU. The price is at most one event-loop turn of added latency; nothing
+ * waits for a batch to fill.
  */
 export class EventPublisher {
   private readonly core: ConnectionCore;
   private slot?: ProducerSlot;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private queue: Queued[] = [];
+  private flushScheduled = false;
   private untrack?: () => void;
   private stopping?: Promise<void>;
   private stopped = false;
@@ -37,12 +59,7 @@ export class EventPublisher {
   }
 
   async start(): Promise<void> {
-    if (this.stopped) throw new Error('EventPublisher: stopped');
-    if (!this.untrack) {
-      // Checked only for a first start: a started publisher must keep serving the handlers a closing connection waits for.
-      this.core.assertOpen('EventPublisher.start');
-      this.untrack = this.core.track('producer', () => this.stop());
-    }
+    this.register('EventPublisher.start');
     await this.currentSlot().connected;
   }
 
@@ -51,12 +68,19 @@ export class EventPublisher {
     return position;
   }
 
+  /** Resolves with each message's partition and offset, in the order given, once all of them are written. */
   async publishMany(topic: string, messages: OutgoingMessage[]): Promise<PublishedPosition[]> {
-    if (this.stopped) throw new Error('EventPublisher: stopped');
-    if (messages.length === 0) return [];
+    if (messages.length === 0) {
+      if (this.stopped) throw new Error('EventPublisher: stopped');
+      return [];
+    }
+    this.register('EventPublisher.publish');
     // Counted as under way from the first moment, so that a stop() arriving meanwhile waits for it instead of
     // disconnecting the producer underneath it.
-    const work = this.start().then(() => this.send(this.currentSlot(), topic, messages));
+    const work = new Promise<PublishedPosition[]>((resolve, reject) => {
+      this.queue.push({ topic, messages: messages.map(toKafkaMessage), resolve, reject });
+      this.scheduleFlush();
+    });
     this.inFlight.add(work);
     try {
       return await work;
@@ -65,7 +89,16 @@ export class EventPublisher {
     }
   }
 
-  /** Waits for every publish under way, then disconnects. */
+  /** Registers with the connection (so that closing it stops this publisher) on first use. */
+  private register(operation: string): void {
+    if (this.stopped) throw new Error('EventPublisher: stopped');
+    if (this.untrack) return;
+    // Checked only on first use: a started publisher must keep serving the handlers a closing connection waits for.
+    this.core.assertOpen(operation);
+    this.untrack = this.core.track('producer', () => this.stop());
+  }
+
+  /** Waits for every publish under way (queued ones included), then disconnects. */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
@@ -80,30 +113,71 @@ export class EventPublisher {
     this.untrack?.();
   }
 
-  private async send(slot: ProducerSlot, topic: string, messages: OutgoingMessage[]): Promise<PublishedPosition[]> {
-    const kafkaMessages = messages.map(toKafkaMessage);
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Sends what is queued, up to MAX_RECORDS_PER_REQUEST records per produce request, without waiting for answers. */
+  private flush(): void {
+    while (this.queue.length > 0) {
+      const batch: Queued[] = [];
+      let records = 0;
+      // A caller's messages are never split across requests, so that its positions come from one answer.
+      while (this.queue.length > 0 && (batch.length === 0 || records + this.queue[0].messages.length <= MAX_RECORDS_PER_REQUEST)) {
+        const next = this.queue.shift()!;
+        records += next.messages.length;
+        batch.push(next);
+      }
+      void this.sendBatch(batch);
+    }
+  }
+
+  private async sendBatch(batch: Queued[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const q of batch) {
+      const list = byTopic.get(q.topic);
+      if (list) list.push(...q.messages);
+      else byTopic.set(q.topic, [...q.messages]);
+    }
+    // The current producer, or a new one if the last was retired: a stop() waits for this batch before it disconnects.
+    const slot = this.currentSlot();
     let results: RecordMetadata[];
     try {
       await slot.connected;
-      results = await slot.producer.send({ topic, acks: -1, messages: kafkaMessages });
+      results = await slot.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     } catch (error) {
-      this.retire(slot, { topic, error: describeError(error) }, 'publish failed; the producer will be replaced');
-      throw error;
+      this.retire(slot, { topics: [...byTopic.keys()], error: describeError(error) }, 'publish failed; the producer will be replaced');
+      for (const q of batch) q.reject(error);
+      return;
     }
 
-    const baseOffsets = new Map(results.map((r) => [r.partition, BigInt(r.baseOffset ?? r.offset ?? '-1')]));
-    const seenPerPartition = new Map<number, number>();
-    return kafkaMessages.map((m) => {
-      const partition = slot.chosen.get(m);
-      const base = partition === undefined ? undefined : baseOffsets.get(partition);
-      if (partition === undefined || base === undefined || base < 0n) {
-        throw new Error(`EventPublisher: the broker's answer for ${topic} does not say where a record was written`);
+    const baseOffsets = new Map(results.map((r) => [`${r.topicName}\u0000${r.partition}`, BigInt(r.baseOffset ?? r.offset ?? '-1')]));
+    // kafkajs sends each partition's messages as one batch in the order given, so offsets follow that order.
+    const seenPerPartition = new Map<string, number>();
+    for (const q of batch) {
+      try {
+        q.resolve(
+          q.messages.map((m) => {
+            const partition = slot.chosen.get(m);
+            const key = `${q.topic}\u0000${partition}`;
+            const base = partition === undefined ? undefined : baseOffsets.get(key);
+            if (partition === undefined || base === undefined || base < 0n) {
+              throw new Error(`EventPublisher: the broker's answer for ${q.topic} does not say where a record was written`);
+            }
+            const index = seenPerPartition.get(key) ?? 0;
+            seenPerPartition.set(key, index + 1);
+            return { partition, offset: (base + BigInt(index)).toString() };
+          }),
+        );
+      } catch (error) {
+        q.reject(error);
       }
-      // kafkajs sends each partition's messages as one batch in the order given, so offsets follow that order.
-      const index = seenPerPartition.get(partition) ?? 0;
-      seenPerPartition.set(partition, index + 1);
-      return { partition, offset: (base + BigInt(index)).toString() };
-    });
+    }
   }
 
   /**

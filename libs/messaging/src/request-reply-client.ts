@@ -27,6 +27,11 @@ export interface RequestReplyClientOptions {
   /** Unique per replica (per process): it names the replica's consumer group. */
   instanceId: string;
   defaultDeadlineMs?: number;
+  /**
+   * Publish requests through this publisher instead of one of the client's own, so that they share produce requests
+   * with the process's other records (the gateway's message log). Its owner starts and stops it — after this client.
+   */
+  publisher?: EventPublisher;
 }
 
 interface Pending {
@@ -40,6 +45,7 @@ export class RequestReplyClient {
   private readonly pending = new Map<string, Pending>();
   private readonly defaultDeadlineMs: number;
   private readonly parts: RunningParts = {};
+  private publisher?: EventPublisher;
   private started = false;
   private starting?: Promise<void>;
 
@@ -64,9 +70,11 @@ export class RequestReplyClient {
     this.core.assertOpen('RequestReplyClient.start');
     const { replyTopic } = this.options;
     this.parts.untrack = this.core.track('consumer', () => this.stop());
-    // Built before the first await, so that a stop() while starting finds them and stops them.
-    const publisher = new EventPublisher(this.connection);
-    this.parts.publisher = publisher;
+    // Built before the first await, so that a stop() while starting finds them and stops them. A shared publisher is
+    // not the client's to stop, so it is not among its parts.
+    const publisher = this.options.publisher ?? new EventPublisher(this.connection);
+    if (!this.options.publisher) this.parts.publisher = publisher;
+    this.publisher = publisher;
     const runner = new ConsumerRunner(this.core, {
       groupId: this.groupId,
       topics: [replyTopic],
@@ -92,8 +100,8 @@ export class RequestReplyClient {
   }
 
   request(topic: string, message: OutgoingMessage, options?: { deadlineMs?: number }): Promise<IncomingMessage> {
-    if (!this.started || !this.parts.publisher) return Promise.reject(new Error('RequestReplyClient: not started'));
-    const publisher = this.parts.publisher;
+    if (!this.started || !this.publisher) return Promise.reject(new Error('RequestReplyClient: not started'));
+    const publisher = this.publisher;
     const deadlineMs = options?.deadlineMs ?? this.defaultDeadlineMs;
     const correlationId = randomUUID();
     const headers = {
@@ -132,6 +140,7 @@ export class RequestReplyClient {
       entry.reject(new Error('client stopped'));
     }
     this.pending.clear();
+    this.publisher = undefined;
     await stopRunningParts(this.parts);
   }
 

@@ -54,13 +54,15 @@ export interface GatewayBenchResult {
   p99_ms_at_500_rps: number | null;
   baseline_fixed_rate_p50_ms: number;
   baseline_fixed_rate_p99_ms: number;
-  /** CPU seconds used during the gateway's measured closed-loop phase. The gateway process also hosts `ping`. */
+  /** CPU seconds used during the gateway's measured closed-loop phase. `ping` is served by a process of its own. */
   gateway_cpu_s: number | null;
+  /** The ping provider's CPU seconds in the same phase. */
+  gateway_phase_provider_cpu_s: number | null;
   broker_cpu_s: number | null;
   loadgen_cpu_s: number;
   /** The gateway process's CPU seconds during the fixed-rate phase (÷ its duration: the share of a core it needs). */
   fixed_rate_gateway_cpu_s: number | null;
-  /** CPU seconds used during the baseline's measured phase; the gateway process then only answers `ping`. */
+  /** CPU seconds used during the baseline's measured phase, by the forwarder and by the same provider process. */
   baseline_forwarder_cpu_s: number | null;
   baseline_provider_cpu_s: number | null;
   baseline_broker_cpu_s: number | null;
@@ -262,7 +264,7 @@ function perRequest(cpuS: number | null, requests: number): number | null {
 /**
  * `lgsp bench gateway`: the gateway's authenticated, access-checked, logged request/reply through Kafka to the
  * built-in `ping` provider, against a minimal forwarder to the same provider on the same broker, at fixed
- * concurrency; then each at a fixed rate. Broker, gateway and forwarder each run as their own process.
+ * concurrency; then each at a fixed rate. Broker, ping provider, gateway and forwarder each run as their own process.
  */
 export async function runGatewayBench(opts: GatewayBenchOptions): Promise<GatewayBenchResult> {
   const root = mkdtempSync(join(tmpdir(), 'lgsp-bench-gateway-'));
@@ -270,7 +272,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
   let tokens: TokenSource | undefined;
   const stopAll = async (): Promise<void> => {
     tokens?.stop();
-    // Reverse start order: the forwarder, the gateway, then the broker they both use.
+    // Reverse start order: the forwarder, the gateway, the provider, then the broker they all use.
     for (const c of children.splice(0).reverse()) await c.stop().catch(() => undefined);
   };
   const onSignal = (): void => {
@@ -290,6 +292,21 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
     const secret = generateSecret();
     const platformConfig = join(root, 'platform.yaml');
     await writePlatformConfig(platformConfig, secret);
+    // The provider runs in a process of its own, the same one for both targets: a gateway that also answered ping
+    // would spend its one thread on the provider's work as well, while the forwarder would not.
+    opts.progress('starting the ping provider…');
+    const providerDataDir = join(root, 'provider-data');
+    mkdirSync(providerDataDir, { recursive: true });
+    const provider: BenchChild = await startGatewayProcess({
+      platformConfig,
+      dataDir: providerDataDir,
+      kafkaBootstrap,
+      instanceId: 'bench-provider',
+      pingProvider: true,
+      log: opts.progress,
+    });
+    children.push(provider);
+
     const gatewayDataDir = join(root, 'gateway-data');
     mkdirSync(gatewayDataDir, { recursive: true });
     if (opts.gatewayCpuProfileDir) mkdirSync(opts.gatewayCpuProfileDir, { recursive: true });
@@ -298,6 +315,8 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       platformConfig,
       dataDir: gatewayDataDir,
       kafkaBootstrap,
+      instanceId: 'bench-gateway',
+      pingProvider: false,
       cpuProfileDir: opts.gatewayCpuProfileDir,
       log: opts.progress,
     });
@@ -312,6 +331,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       gatewayTarget,
       [
         { name: 'gateway', pid: gateway.pid },
+        { name: 'provider', pid: provider.pid },
         { name: 'broker', pid: broker.child.pid ?? null },
       ],
       opts,
@@ -330,7 +350,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       baselineTarget,
       [
         { name: 'forwarder', pid: forwarder.pid },
-        { name: 'provider', pid: gateway.pid },
+        { name: 'provider', pid: provider.pid },
         { name: 'broker', pid: broker.child.pid ?? null },
       ],
       opts,
@@ -367,6 +387,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       baseline_fixed_rate_p99_ms: r2(percentile(base.open.value.latenciesMs, 99)),
       fixed_rate_gateway_cpu_s: round(gw.open.cpu.gateway, 2),
       gateway_cpu_s: round(gw.closed.cpu.gateway, 2),
+      gateway_phase_provider_cpu_s: round(gw.closed.cpu.provider, 2),
       broker_cpu_s: round(gw.closed.cpu.broker, 2),
       loadgen_cpu_s: r2(gw.closed.loadgenCpuS),
       baseline_forwarder_cpu_s: round(base.closed.cpu.forwarder, 2),

@@ -22,6 +22,10 @@ export interface GatewayProcessOptions {
   readonly kafkaBootstrap: string;
   /** When set, the gateway writes a V8 CPU profile (.cpuprofile) into this directory as it stops. */
   readonly cpuProfileDir?: string;
+  /** Replica id (GATEWAY_INSTANCE_ID): names its message-log chain and reply group, so two gateways never share them. */
+  readonly instanceId: string;
+  /** Whether this gateway also serves the built-in `ping` provider (GATEWAY_PING_PROVIDER). */
+  readonly pingProvider: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -52,7 +56,8 @@ export function startGatewayProcess(options: GatewayProcessOptions): Promise<Ben
     KAFKA_BROKERS: options.kafkaBootstrap,
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: '0',
-    GATEWAY_INSTANCE_ID: 'bench-gateway',
+    GATEWAY_INSTANCE_ID: options.instanceId,
+    GATEWAY_PING_PROVIDER: options.pingProvider ? 'on' : 'off',
     LOG_LEVEL: 'warn',
     LGSP_TRACING: 'off',
   };
@@ -71,7 +76,7 @@ export function startGatewayProcess(options: GatewayProcessOptions): Promise<Ben
       clearTimeout(timer);
       reject(new Error(`the gateway exited (${signal ?? `code ${code}`}) before it was ready`));
     });
-    createInterface({ input: child.stderr! }).on('line', (line) => options.log(`gateway: ${line}`));
+    createInterface({ input: child.stderr! }).on('line', (line) => options.log(`${options.instanceId}: ${line}`));
     let ready = false;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = ready ? null : GATEWAY_READY_LINE.exec(line);

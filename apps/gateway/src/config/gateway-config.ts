@@ -29,6 +29,11 @@ const schema = z.object({
   GATEWAY_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
   /** Set by `lgsp up`: the gateway stops when the supervisor is gone. */
   LGSP_SUPERVISOR_PID: z.coerce.number().int().positive().optional(),
+  /**
+   * Whether this gateway also serves the built-in `ping` service (when the catalog has it). `off` where ping is
+   * answered elsewhere: by another replica, or by the benchmark's provider process.
+   */
+  GATEWAY_PING_PROVIDER: z.enum(['on', 'off']).default('on'),
 });
 
 export type GatewayConfig = z.infer<typeof schema>;

@@ -29,11 +29,13 @@ export const messagingProviders: Provider[] = [
   },
   {
     provide: RequestReplyClient,
-    inject: [MessagingConnection, PLATFORM_TOPICS, GATEWAY_CONFIG],
-    useFactory: async (connection: MessagingConnection, topics: PlatformTopics, config: GatewayConfig) => {
+    inject: [MessagingConnection, PLATFORM_TOPICS, GATEWAY_CONFIG, EventPublisher],
+    useFactory: async (connection: MessagingConnection, topics: PlatformTopics, config: GatewayConfig, publisher: EventPublisher) => {
       const client = new RequestReplyClient(connection, {
         replyTopic: topics.gatewayReplies,
         instanceId: gatewayInstanceId(config),
+        // One producer for the requests and the message log: the records of one event-loop turn go in one produce request.
+        publisher,
       });
       // Ready before the first request: a reply that arrives before the consumer joined would be missed.
       await client.start();

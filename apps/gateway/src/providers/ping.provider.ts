@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { KafkaHeader, PlatformTopics } from '@lgsp/contracts';
 import { IncomingMessage, MessagingConnection, OutgoingMessage, RequestResponder } from '@lgsp/messaging';
 import { Registry } from '@lgsp/registry';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { PLATFORM_TOPICS } from '../platform/platform.tokens';
 
 export const PING_SERVICE = 'ping';
@@ -18,10 +19,11 @@ export class PingProvider implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly connection: MessagingConnection,
     @Inject(PLATFORM_TOPICS) private readonly topics: PlatformTopics,
     private readonly registry: Registry,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.registry.service(PING_SERVICE)) return;
+    if (!this.registry.service(PING_SERVICE) || this.config.GATEWAY_PING_PROVIDER === 'off') return;
     this.responder = new RequestResponder(this.connection, {
       topic: this.topics.serviceRequests(PING_SERVICE),
       groupId: `${this.registry.platform.instance}.service.${PING_SERVICE}`,
