@@ -7,7 +7,7 @@ import { SignJWT, generateKeyPair, importJWK, JWK } from 'jose';
 import request from 'supertest';
 import { KafkaHeader, platformTopics } from '@lgsp/contracts';
 import { verifyRecords } from '@lgsp/message-log';
-import { MessagingConnection, readTopicToEnd } from '@lgsp/messaging';
+import { MessagingConnection, readTopicToEnd, RequestResponder } from '@lgsp/messaging';
 import { Registry, hashSecret, parsePlatformConfig } from '@lgsp/registry';
 import { startTestBroker, TestBroker, waitFor } from '@lgsp/test-support/test-broker';
 import { readGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
@@ -49,12 +49,14 @@ describe('gateway: authentication and routing', () => {
         { code: 'ping', provider: '000.00.00.H56', name: 'Ping', kind: 'request-reply', bodyLogging: 'full', timeoutMs: 5000 },
         { code: 'document-exchange.documents', provider: '000.00.00.H56', name: 'Documents', kind: 'event', bodyLogging: 'metadata', timeoutMs: 10000 },
         { code: 'national.population', provider: '000.00.00.H56', name: 'Population (no provider running)', kind: 'request-reply', bodyLogging: 'none', timeoutMs: 300 },
+        { code: 'civil-status.records', provider: '000.00.02.H56', name: 'Civil status (answered by a provider the test holds back)', kind: 'request-reply', bodyLogging: 'full', timeoutMs: 4000 },
       ],
       grants: [
         { service: 'ping', group: 'document-systems' },
         { service: 'ping', group: 'one-stop-shops' },
         { service: 'document-exchange.documents', group: 'document-systems', methods: ['POST'] },
         { service: 'national.population', group: 'one-stop-shops', methods: ['GET'] },
+        { service: 'civil-status.records', group: 'document-systems' },
       ],
     });
     const env = {
@@ -205,6 +207,98 @@ describe('gateway: authentication and routing', () => {
       const res = await http.get('/r1/national.population/citizens/038200000123').set('Authorization', `Bearer ${await token('h56-motcua-tp-thanh-hoa', secrets.motcua)}`);
       expectError(res, 504, 'UPSTREAM_TIMEOUT');
     });
+
+    describe('one exchange per request id, also when duplicates overlap', () => {
+      const SERVICE = 'civil-status.records';
+      let connection: MessagingConnection;
+      let provider: RequestResponder;
+      /** The request id of every request the provider was handed: each one is an effect. */
+      const served: string[] = [];
+      const effectsFor = (requestId: string) => served.filter((id) => id === requestId).length;
+      /** While unreleased, the provider holds each request, as a slow provider would. */
+      let gate: Promise<void> = Promise.resolve();
+      let releaseGate = () => {};
+      function holdProvider(): () => void {
+        gate = new Promise<void>((resolve) => (releaseGate = resolve));
+        return releaseGate;
+      }
+      // A test that fails while the provider is held must not leave it holding the next test's requests.
+      afterEach(() => releaseGate());
+
+      beforeAll(async () => {
+        connection = new MessagingConnection({ brokers: [tb.bootstrap], clientId: 'civil-status-provider' });
+        provider = new RequestResponder(connection, {
+          topic: platformTopics(INSTANCE).serviceRequests(SERVICE),
+          groupId: `${INSTANCE}.service.${SERVICE}`,
+          handler: async (incoming) => {
+            const requestId = incoming.headers[KafkaHeader.RequestId] ?? '';
+            served.push(requestId);
+            const effect = served.length;
+            await gate;
+            return { value: JSON.stringify({ requestId, effect }), headers: { [KafkaHeader.ContentType]: 'application/json', [KafkaHeader.Status]: '200' } };
+          },
+        });
+        await provider.start();
+        // Answered once first, so that the tests time the provider rather than its consumer group joining.
+        expect((await http.post(`/r1/${SERVICE}`).set('Authorization', `Bearer ${await token()}`).send({ warmUp: true })).status).toBe(200);
+      }, 30_000);
+
+      afterAll(async () => {
+        await provider?.stop();
+        await connection?.close();
+      });
+
+      it('lets one of two concurrent requests with one id reach the provider; the other gets 409 REQUEST_IN_PROGRESS, a later repeat the stored answer', async () => {
+        const auth = `Bearer ${await token()}`;
+        const requestId = 'req-concurrent-1';
+        const send = () => http.post(`/r1/${SERVICE}/birth-certificates`).set('Authorization', auth).set('x-lgsp-request-id', requestId).send({ soDinhDanh: '038200000123' });
+        const release = holdProvider();
+        const answered: request.Response[] = [];
+        const both = [send(), send()].map((sent) => sent.then((res) => (answered.push(res), res)));
+        // While the provider holds one of them, the other is answered without ever reaching it.
+        await waitFor(() => answered.length === 1 && effectsFor(requestId) === 1, 2_500, 'one request held by the provider and the other answered');
+        release();
+        await Promise.all(both);
+        const [refused, through] = answered;
+        expectError(refused, 409, 'REQUEST_IN_PROGRESS');
+        expect(refused.body.error.message).toMatch(/still being processed; retry/);
+        expect(refused.headers['retry-after']).toBe('1');
+        expect(refused.headers['x-lgsp-request-id']).toBe(requestId);
+        expect(through.status).toBe(200);
+        expect(through.body).toMatchObject({ requestId });
+
+        const repeat = await send();
+        expect(repeat.status).toBe(200);
+        expect(repeat.headers['x-lgsp-replayed']).toBe('true');
+        expect(repeat.body).toEqual(through.body);
+        expect(effectsFor(requestId)).toBe(1);
+
+        // The refusal is a failed exchange in the message log, like every other refusal.
+        const operator = `Bearer ${await token('h56-operator', secrets.operator)}`;
+        const logged = await http.get('/message-log').query({ requestId }).set('Authorization', operator);
+        const outcomes = (logged.body.items as { status: number; faultCode: string | null; succeeded: boolean }[]).map((r) => `${r.status} ${r.faultCode ?? ''}`.trim());
+        expect(outcomes.sort()).toEqual(['200', '200', '409 REQUEST_IN_PROGRESS']);
+      }, 20_000);
+
+      it('frees the id when the provider misses the deadline, so the same request can be retried and reach it again', async () => {
+        const auth = `Bearer ${await token()}`;
+        const requestId = 'req-after-timeout-1';
+        const send = () => http.post(`/r1/${SERVICE}/birth-certificates`).set('Authorization', auth).set('x-lgsp-request-id', requestId).send({ soDinhDanh: '038200000456' });
+        const release = holdProvider();
+        expectError(await send(), 504, 'UPSTREAM_TIMEOUT');
+        expect(effectsFor(requestId)).toBe(1);
+        release();
+
+        const retried = await send();
+        expect(retried.status).toBe(200);
+        expect(retried.headers['x-lgsp-replayed']).toBeUndefined();
+        expect(effectsFor(requestId)).toBe(2);
+        const repeat = await send();
+        expect(repeat.headers['x-lgsp-replayed']).toBe('true');
+        expect(repeat.body).toEqual(retried.body);
+        expect(effectsFor(requestId)).toBe(2);
+      }, 20_000);
+    });
   });
 
   describe('bad input', () => {
@@ -338,8 +432,12 @@ describe('gateway: authentication and routing', () => {
     it('is a hash chain that verifies, and a restarted gateway continues it', async () => {
       const topic = platformTopics(INSTANCE).messageLog;
       const connection = new MessagingConnection({ brokers: [tb.bootstrap], clientId: 'verify' });
+      // The topic also holds signed checkpoints (`type: 'checkpoint'`); exchange records have no type.
+      const isRecord = (e: { type?: string }) => e.type === undefined;
+      const keys = (await http.get('/.well-known/jwks.json')).body.keys;
       const before = (await readTopicToEnd(connection, topic)).map((m) => JSON.parse(m.value.toString()));
-      expect(verifyRecords(before)).toMatchObject({ ok: true, records: before.length });
+      const beforeRecords = before.filter(isRecord);
+      expect(verifyRecords(before, { keys })).toMatchObject({ ok: true, records: beforeRecords.length });
 
       await app.close();
       app = await createGatewayApp(GatewayModule.forRoot(readGatewayConfig(gatewayEnv), new Registry(platformConfig)));
@@ -347,10 +445,14 @@ describe('gateway: authentication and routing', () => {
       http = request(app.getHttpServer());
       await http.get('/r1/ping').set('Authorization', `Bearer ${await token()}`).set('x-lgsp-request-id', 'after-restart');
       const after = (await readTopicToEnd(connection, topic)).map((m) => JSON.parse(m.value.toString()));
-      expect(after).toHaveLength(before.length + 1); // the ping (searches are not routed exchanges)
-      expect(after[after.length - 1]).toMatchObject({ requestId: 'after-restart', seq: before.length, prevHash: before[before.length - 1].hash });
-      const report = verifyRecords(after);
-      expect(report.ok).toBe(true);
+      const afterRecords = after.filter(isRecord);
+      expect(afterRecords).toHaveLength(beforeRecords.length + 1); // the ping (searches are not routed exchanges)
+      const lastBefore = beforeRecords[beforeRecords.length - 1];
+      expect(afterRecords[afterRecords.length - 1]).toMatchObject({ requestId: 'after-restart', seq: beforeRecords.length, prevHash: lastBefore.hash });
+      // Closing the gateway signed its chain up to the last record it wrote (or a timed checkpoint already had).
+      expect(after).toContainEqual(expect.objectContaining({ type: 'checkpoint', seq: lastBefore.seq, hash: lastBefore.hash }));
+      const report = verifyRecords(after, { keys });
+      expect(report).toMatchObject({ ok: true, signatures: 'verified' });
       expect(report.chains).toHaveLength(1);
       // The restarted gateway found earlier records too: search sees across the restart.
       expect((await search({ requestId: 'log-ok-1' })).items).toHaveLength(1);

@@ -4,7 +4,7 @@ import { MessageLogRecord } from '@lgsp/message-log';
 import { InMemoryMessageLogIndex, MessageLogIndex, MessageLogQuery } from '../../apps/gateway/src/message-log/message-log-index';
 import { RedisMessageLogIndex } from '../../apps/gateway/src/message-log/redis-message-log-index';
 import { createStores } from '../../apps/gateway/src/platform/store.providers';
-import { IdempotencyStore, InMemoryIdempotencyStore, StoredAnswer } from '../../apps/gateway/src/routing/idempotency-store';
+import { IdempotencyStore, InMemoryIdempotencyStore, Reservation, StoredAnswer } from '../../apps/gateway/src/routing/idempotency-store';
 import { RedisIdempotencyStore } from '../../apps/gateway/src/routing/redis-idempotency-store';
 import { keysUnder } from '@lgsp/test-support/redis-keys';
 
@@ -74,77 +74,169 @@ function answer(body: Buffer | string, status = 200, requestHash = 'hash-a'): St
   return { requestHash, status, headers: { 'content-type': 'application/octet-stream', 'x-note': 'Thanh Hóa' }, body: Buffer.isBuffer(body) ? body : Buffer.from(body) };
 }
 
+/** Long enough that no reservation a test makes lapses unless the test waits for it. */
+const PENDING_MS = 60_000;
+
+/** Reserves the id and stores the answer under it, as an exchange that completes does. */
+async function remember(store: IdempotencyStore, clientId: string, requestId: string, stored: StoredAnswer): Promise<void> {
+  const reservation = await store.begin(clientId, requestId, stored.requestHash, PENDING_MS);
+  if (reservation.kind !== 'started') throw new Error(`expected to reserve ${clientId}/${requestId}; found it ${reservation.kind}`);
+  expect(await store.complete(clientId, requestId, reservation.token, stored)).toBe(true);
+}
+
+/** What the store holds for an id, seen through `begin`; a reservation the look made is given back at once. */
+async function held(store: IdempotencyStore, clientId: string, requestId: string): Promise<StoredAnswer | 'in-progress' | undefined> {
+  const reservation = await store.begin(clientId, requestId, 'hash-of-the-look', PENDING_MS);
+  if (reservation.kind === 'answered') return reservation.answer;
+  if (reservation.kind === 'in-progress') return 'in-progress';
+  await store.abandon(clientId, requestId, reservation.token);
+  return undefined;
+}
+
+async function heldBody(store: IdempotencyStore, clientId: string, requestId: string): Promise<string | undefined> {
+  const found = await held(store, clientId, requestId);
+  if (found === 'in-progress') return found;
+  return found?.body.toString();
+}
+
+function started(reservation: Reservation): string {
+  if (reservation.kind !== 'started') throw new Error(`expected 'started'; got ${JSON.stringify(reservation)}`);
+  return reservation.token;
+}
+
 describe.each(adapters)('IdempotencyStore contract: $name', (adapter) => {
-  it('has nothing for an unknown request id', async () => {
+  it('starts the first exchange for an unknown request id, and reports it in progress to the next', async () => {
     const store = await adapter.idempotency(DAY_MS);
-    expect(await store.get('h56-qlvb-so-tu-phap', 'never-seen')).toBeUndefined();
+    const first = await store.begin('h56-qlvb-so-tu-phap', 'never-seen', 'hash-1', PENDING_MS);
+    expect(first).toEqual({ kind: 'started', token: expect.any(String) });
+    expect(await store.begin('h56-qlvb-so-tu-phap', 'never-seen', 'hash-1', PENDING_MS)).toEqual({ kind: 'in-progress', requestHash: 'hash-1' });
+    // The hash is the reserving request's, so a caller can tell a duplicate from a reused id.
+    expect(await store.begin('h56-qlvb-so-tu-phap', 'never-seen', 'hash-2', PENDING_MS)).toEqual({ kind: 'in-progress', requestHash: 'hash-1' });
   });
 
   it('gives back the stored answer whole, binary body included', async () => {
     const store = await adapter.idempotency(DAY_MS);
-    // Every byte value, a sequence that is not UTF-8, and bytes that look like a length header.
-    const body = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from([1, 0, 0, 0, 9]), randomBytes(256 * 1024)]);
+    // Every byte value, a sequence that is not UTF-8, and bytes that look like a length header or a frame byte.
+    const body = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from([1, 0, 0, 0, 9, 2, 32]), randomBytes(256 * 1024)]);
     const stored = answer(body, 201, 'sha256-of-request');
-    await store.put('h56-qlvb-so-tu-phap', 'req-bin-1', stored);
-    const got = await store.get('h56-qlvb-so-tu-phap', 'req-bin-1');
-    expect(got).toBeDefined();
-    expect(Buffer.isBuffer(got!.body)).toBe(true);
-    expect(got!.body.equals(body)).toBe(true);
-    expect(got).toEqual({ requestHash: 'sha256-of-request', status: 201, headers: { 'content-type': 'application/octet-stream', 'x-note': 'Thanh Hóa' }, body: expect.any(Buffer) });
+    await remember(store, 'h56-qlvb-so-tu-phap', 'req-bin-1', stored);
+    const got = await store.begin('h56-qlvb-so-tu-phap', 'req-bin-1', 'sha256-of-request', PENDING_MS);
+    expect(got.kind).toBe('answered');
+    const { answer: replayed } = got as { answer: StoredAnswer };
+    expect(Buffer.isBuffer(replayed.body)).toBe(true);
+    expect(replayed.body.equals(body)).toBe(true);
+    expect(replayed).toEqual({ requestHash: 'sha256-of-request', status: 201, headers: { 'content-type': 'application/octet-stream', 'x-note': 'Thanh Hóa' }, body: expect.any(Buffer) });
   });
 
   it('keeps an empty body empty', async () => {
     const store = await adapter.idempotency(DAY_MS);
-    await store.put('h56-qlvb-so-tu-phap', 'req-empty', answer(Buffer.alloc(0), 204));
-    const got = await store.get('h56-qlvb-so-tu-phap', 'req-empty');
-    expect(got?.status).toBe(204);
-    expect(got?.body.length).toBe(0);
+    await remember(store, 'h56-qlvb-so-tu-phap', 'req-empty', answer(Buffer.alloc(0), 204));
+    const got = await held(store, 'h56-qlvb-so-tu-phap', 'req-empty');
+    expect(got).toMatchObject({ status: 204 });
+    expect((got as StoredAnswer).body.length).toBe(0);
   });
 
-  it('forgets an answer once its time is up, and then takes a new one', async () => {
+  it('forgets an answer once its time is up, and then starts a new exchange for the id', async () => {
     const store = await adapter.idempotency(200);
-    await store.put('h56-qlvb-so-tu-phap', 'req-ttl', answer('first'));
-    expect((await store.get('h56-qlvb-so-tu-phap', 'req-ttl'))?.body.toString()).toBe('first');
+    await remember(store, 'h56-qlvb-so-tu-phap', 'req-ttl', answer('first'));
+    expect(await heldBody(store, 'h56-qlvb-so-tu-phap', 'req-ttl')).toBe('first');
     await sleep(350);
-    expect(await store.get('h56-qlvb-so-tu-phap', 'req-ttl')).toBeUndefined();
-    await store.put('h56-qlvb-so-tu-phap', 'req-ttl', answer('after expiry'));
-    expect((await store.get('h56-qlvb-so-tu-phap', 'req-ttl'))?.body.toString()).toBe('after expiry');
+    await remember(store, 'h56-qlvb-so-tu-phap', 'req-ttl', answer('after expiry'));
+    expect(await heldBody(store, 'h56-qlvb-so-tu-phap', 'req-ttl')).toBe('after expiry');
   });
 
-  it('keeps the first answer for an id: a second put neither replaces it nor extends its time', async () => {
-    const store = await adapter.idempotency(600);
-    await store.put('h56-qlvb-so-tu-phap', 'req-first', answer('first', 200, 'hash-1'));
-    await sleep(300);
-    await store.put('h56-qlvb-so-tu-phap', 'req-first', answer('second', 409, 'hash-2'));
-    expect(await store.get('h56-qlvb-so-tu-phap', 'req-first')).toMatchObject({ status: 200, requestHash: 'hash-1' });
-    expect((await store.get('h56-qlvb-so-tu-phap', 'req-first'))?.body.toString()).toBe('first');
-    // 750 ms after the first put: gone, though a replacing second put would have lived until 900 ms.
-    await sleep(450);
-    expect(await store.get('h56-qlvb-so-tu-phap', 'req-first')).toBeUndefined();
+  it('keeps an answer for the full time from completion, however short the reservation was', async () => {
+    const store = await adapter.idempotency(500);
+    const token = started(await store.begin('h56-qlvb-so-tu-phap', 'req-full-ttl', 'hash-a', 150));
+    await sleep(100);
+    expect(await store.complete('h56-qlvb-so-tu-phap', 'req-full-ttl', token, answer('done'))).toBe(true);
+    // 350 ms after begin: past the reservation's 150 ms, within the answer's 500 ms from completion.
+    await sleep(250);
+    expect(await heldBody(store, 'h56-qlvb-so-tu-phap', 'req-full-ttl')).toBe('done');
+    await sleep(400);
+    expect(await held(store, 'h56-qlvb-so-tu-phap', 'req-full-ttl')).toBeUndefined();
   });
 
-  it('settles on one answer when puts for one id race', async () => {
+  it('lets exactly one of many concurrent callers start, and tells the others it is in progress', async () => {
     const store = await adapter.idempotency(DAY_MS);
-    const candidates = Array.from({ length: 20 }, (_, i) => answer(`answer-${i}`, 200, `hash-${i}`));
-    await Promise.all(candidates.map((a) => store.put('h56-qlvb-so-tu-phap', 'req-race', a)));
-    const seen = await Promise.all(Array.from({ length: 5 }, () => store.get('h56-qlvb-so-tu-phap', 'req-race')));
-    expect(new Set(seen.map((a) => a?.requestHash)).size).toBe(1);
-    expect(candidates.map((a) => a.requestHash)).toContain(seen[0]!.requestHash);
+    const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => store.begin('h56-qlvb-so-tu-phap', 'req-race', `hash-${i}`, PENDING_MS)));
+    const winners = outcomes.flatMap((o, i) => (o.kind === 'started' ? [i] : []));
+    expect(winners).toHaveLength(1);
+    const losers = outcomes.filter((o) => o.kind !== 'started');
+    expect(losers).toHaveLength(49);
+    expect(new Set(losers.map((o) => JSON.stringify(o)))).toEqual(new Set([JSON.stringify({ kind: 'in-progress', requestHash: `hash-${winners[0]}` })]));
+  });
+
+  it('frees a reservation nobody completes once its pending time is up', async () => {
+    const store = await adapter.idempotency(DAY_MS);
+    started(await store.begin('h56-qlvb-so-tu-phap', 'req-crashed', 'hash-a', 150));
+    expect((await store.begin('h56-qlvb-so-tu-phap', 'req-crashed', 'hash-a', 150)).kind).toBe('in-progress');
+    await sleep(300);
+    expect((await store.begin('h56-qlvb-so-tu-phap', 'req-crashed', 'hash-a', 150)).kind).toBe('started');
+  });
+
+  it('frees the id when its holder abandons it, and only then', async () => {
+    const store = await adapter.idempotency(DAY_MS);
+    const token = started(await store.begin('h56-qlvb-so-tu-phap', 'req-abandon', 'hash-a', PENDING_MS));
+    const other = started(await store.begin('h56-qlvb-so-tu-phap', 'req-other', 'hash-a', PENDING_MS));
+    await store.abandon('h56-qlvb-so-tu-phap', 'req-abandon', other);
+    expect(await held(store, 'h56-qlvb-so-tu-phap', 'req-abandon')).toBe('in-progress');
+    await store.abandon('h56-qlvb-so-tu-phap', 'req-abandon', token);
+    expect((await store.begin('h56-qlvb-so-tu-phap', 'req-abandon', 'hash-a', PENDING_MS)).kind).toBe('started');
+    // Abandoning an answered id changes nothing: only a reservation can be given back.
+    await remember(store, 'h56-qlvb-so-tu-phap', 'req-answered', answer('kept'));
+    await store.abandon('h56-qlvb-so-tu-phap', 'req-answered', token);
+    expect(await heldBody(store, 'h56-qlvb-so-tu-phap', 'req-answered')).toBe('kept');
+  });
+
+  it('keeps a late answer when its lapsed reservation was taken by nobody', async () => {
+    const store = await adapter.idempotency(DAY_MS);
+    const token = started(await store.begin('h56-qlvb-so-tu-phap', 'req-late', 'hash-a', 100));
+    await sleep(200);
+    expect(await store.complete('h56-qlvb-so-tu-phap', 'req-late', token, answer('late but done'))).toBe(true);
+    expect(await heldBody(store, 'h56-qlvb-so-tu-phap', 'req-late')).toBe('late but done');
+  });
+
+  it('leaves a newer reservation and its answer alone when a lapsed holder completes or abandons late', async () => {
+    const store = await adapter.idempotency(600);
+    const lapsed = started(await store.begin('h56-qlvb-so-tu-phap', 'req-taken', 'hash-1', 100));
+    await sleep(200);
+    const newer = started(await store.begin('h56-qlvb-so-tu-phap', 'req-taken', 'hash-2', PENDING_MS));
+    await store.abandon('h56-qlvb-so-tu-phap', 'req-taken', lapsed);
+    expect(await store.complete('h56-qlvb-so-tu-phap', 'req-taken', lapsed, answer('lapsed', 200, 'hash-1'))).toBe(false);
+    expect(await store.begin('h56-qlvb-so-tu-phap', 'req-taken', 'hash-1', PENDING_MS)).toEqual({ kind: 'in-progress', requestHash: 'hash-2' });
+    expect(await store.complete('h56-qlvb-so-tu-phap', 'req-taken', newer, answer('newer', 201, 'hash-2'))).toBe(true);
+    await sleep(300);
+    // A complete after the answer neither replaces it nor extends its time.
+    expect(await store.complete('h56-qlvb-so-tu-phap', 'req-taken', lapsed, answer('lapsed', 200, 'hash-1'))).toBe(false);
+    expect(await held(store, 'h56-qlvb-so-tu-phap', 'req-taken')).toMatchObject({ status: 201, requestHash: 'hash-2' });
+    expect(await heldBody(store, 'h56-qlvb-so-tu-phap', 'req-taken')).toBe('newer');
+    // 750 ms after the answer: gone, though a replacing second complete would have lived until 900 ms.
+    await sleep(450);
+    expect(await held(store, 'h56-qlvb-so-tu-phap', 'req-taken')).toBeUndefined();
+  });
+
+  it('refuses a pending time that is not a positive whole number of ms', async () => {
+    const store = await adapter.idempotency(DAY_MS);
+    for (const bad of [0, -5, 1.5, Number.NaN]) {
+      await expect(store.begin('h56-qlvb-so-tu-phap', 'req-bad-ttl', 'hash-a', bad)).rejects.toThrow(RangeError);
+    }
+    expect((await store.begin('h56-qlvb-so-tu-phap', 'req-bad-ttl', 'hash-a', PENDING_MS)).kind).toBe('started');
   });
 
   it('keeps clients apart: one client never sees or blocks another\'s request id', async () => {
     const store = await adapter.idempotency(DAY_MS);
-    await store.put('h56-qlvb-so-tu-phap', 'shared-id', answer('qlvb'));
-    expect(await store.get('h56-motcua-tp-thanh-hoa', 'shared-id')).toBeUndefined();
-    await store.put('h56-motcua-tp-thanh-hoa', 'shared-id', answer('motcua'));
-    expect((await store.get('h56-qlvb-so-tu-phap', 'shared-id'))?.body.toString()).toBe('qlvb');
-    expect((await store.get('h56-motcua-tp-thanh-hoa', 'shared-id'))?.body.toString()).toBe('motcua');
+    await remember(store, 'h56-qlvb-so-tu-phap', 'shared-id', answer('qlvb'));
+    expect(await held(store, 'h56-motcua-tp-thanh-hoa', 'shared-id')).toBeUndefined();
+    await remember(store, 'h56-motcua-tp-thanh-hoa', 'shared-id', answer('motcua'));
+    expect(await heldBody(store, 'h56-qlvb-so-tu-phap', 'shared-id')).toBe('qlvb');
+    expect(await heldBody(store, 'h56-motcua-tp-thanh-hoa', 'shared-id')).toBe('motcua');
     // Request ids may contain ':'; the pair must not be confused with another split of the same characters.
-    await store.put('a', 'b:c', answer('a / b:c'));
-    expect(await store.get('a:b', 'c')).toBeUndefined();
-    await store.put('a:b', 'c', answer('a:b / c'));
-    expect((await store.get('a', 'b:c'))?.body.toString()).toBe('a / b:c');
-    expect((await store.get('a:b', 'c'))?.body.toString()).toBe('a:b / c');
+    await remember(store, 'a', 'b:c', answer('a / b:c'));
+    expect(await held(store, 'a:b', 'c')).toBeUndefined();
+    await remember(store, 'a:b', 'c', answer('a:b / c'));
+    expect(await heldBody(store, 'a', 'b:c')).toBe('a / b:c');
+    expect(await heldBody(store, 'a:b', 'c')).toBe('a:b / c');
   });
 });
 
@@ -393,15 +485,57 @@ describe('Redis adapters: sharing and layout', () => {
     const replicaA = new RedisIdempotencyStore(redis, prefix, 60_000);
     const replicaB = new RedisIdempotencyStore(redis, prefix, 60_000);
     const otherPlatform = new RedisIdempotencyStore(redis, `${namespace()}idempotency:`, 60_000);
-    await replicaA.put('h56-qlvb-so-tu-phap', 'req-shared', answer('from A'));
-    await replicaB.put('h56-qlvb-so-tu-phap', 'req-shared', answer('from B'));
-    expect((await replicaB.get('h56-qlvb-so-tu-phap', 'req-shared'))?.body.toString()).toBe('from A');
-    expect(await otherPlatform.get('h56-qlvb-so-tu-phap', 'req-shared')).toBeUndefined();
+    const token = started(await replicaA.begin('h56-qlvb-so-tu-phap', 'req-shared', 'hash-a', 5_000));
+    expect(await replicaB.begin('h56-qlvb-so-tu-phap', 'req-shared', 'hash-a', 5_000)).toEqual({ kind: 'in-progress', requestHash: 'hash-a' });
     const keys = await keysUnder(redis, prefix);
     expect(keys).toEqual([`${prefix}h56-qlvb-so-tu-phap:req-shared`]);
+    // A reservation lives its pending time, not the answers' day.
+    const pendingTtl = await redis.pttl(keys[0]);
+    expect(pendingTtl).toBeGreaterThan(3_000);
+    expect(pendingTtl).toBeLessThanOrEqual(5_000);
+    expect(await replicaA.complete('h56-qlvb-so-tu-phap', 'req-shared', token, answer('from A'))).toBe(true);
+    expect(await heldBody(replicaB, 'h56-qlvb-so-tu-phap', 'req-shared')).toBe('from A');
+    expect(await held(otherPlatform, 'h56-qlvb-so-tu-phap', 'req-shared')).toBeUndefined();
     const ttl = await redis.pttl(keys[0]);
     expect(ttl).toBeGreaterThan(50_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('lets exactly one replica start when replicas on their own connections race for an id', async () => {
+    const prefix = `${namespace()}idempotency:`;
+    const connections = await Promise.all(Array.from({ length: 4 }, async () => {
+      const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await redis.connect();
+      return redis;
+    }));
+    try {
+      const replicas = connections.map((redis) => new RedisIdempotencyStore(redis, prefix, 60_000));
+      for (let round = 0; round < 20; round++) {
+        const outcomes = await Promise.all(replicas.flatMap((replica, r) => Array.from({ length: 5 }, (_, i) => replica.begin('h56-qlvb-so-tu-phap', `req-replicas-${round}`, `hash-${r}-${i}`, 5_000))));
+        expect(outcomes.filter((o) => o.kind === 'started')).toHaveLength(1);
+        expect(outcomes.filter((o) => o.kind === 'in-progress')).toHaveLength(outcomes.length - 1);
+      }
+    } finally {
+      await Promise.all(connections.map((redis) => redis.quit()));
+    }
+  });
+
+  it('replays answers stored before reservations existed (frame 1), and refuses a value it cannot read', async () => {
+    const redis = await testRedis();
+    const prefix = `${namespace()}idempotency:`;
+    const store = new RedisIdempotencyStore(redis, prefix, 60_000);
+    // The layout the previous version wrote: frame byte 1, big-endian metadata length, metadata JSON, body.
+    const meta = Buffer.from(JSON.stringify({ requestHash: 'hash-v1', status: 200, headers: { 'content-type': 'application/json' } }));
+    const header = Buffer.alloc(5);
+    header.writeUInt8(1, 0);
+    header.writeUInt32BE(meta.length, 1);
+    await redis.set(`${prefix}h56-qlvb-so-tu-phap:req-v1`, Buffer.concat([header, meta, Buffer.from('{"ok":true}')]), 'PX', 60_000);
+    expect(await store.begin('h56-qlvb-so-tu-phap', 'req-v1', 'hash-v1', 5_000)).toEqual({
+      kind: 'answered',
+      answer: { requestHash: 'hash-v1', status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"ok":true}') },
+    });
+    await redis.set(`${prefix}h56-qlvb-so-tu-phap:req-v9`, Buffer.from([9, 0, 0, 0, 0]), 'PX', 60_000);
+    await expect(store.begin('h56-qlvb-so-tu-phap', 'req-v9', 'hash-a', 5_000)).rejects.toThrow(/unknown format/);
   });
 
   it('lets a restarting replica rebuild into a shared index while another keeps adding, without duplicates', async () => {
@@ -472,7 +606,7 @@ describe('createStores', () => {
     try {
       expect(stores.idempotency).toBeInstanceOf(RedisIdempotencyStore);
       expect(stores.messageLogIndex).toBeInstanceOf(RedisMessageLogIndex);
-      await stores.idempotency.put('h56-qlvb-so-tu-phap', 'req-1', answer('x'));
+      await remember(stores.idempotency, 'h56-qlvb-so-tu-phap', 'req-1', answer('x'));
       await stores.messageLogIndex.add(record(1));
       const keys = await keysUnder(stores.redis!, instance);
       expect(keys).toContain(`${instance}:gateway:idempotency:h56-qlvb-so-tu-phap:req-1`);
