@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { cliEntry } from '@lgsp/test-support/cli-entry';
 import { Spawned } from '@lgsp/test-support/spawned';
 
@@ -33,5 +34,27 @@ describe('lgsp bench gateway', () => {
     expect(result.p99_ms_at_500_rps).toBeNull();
     // The progress went to stderr, not into the JSON contract.
     expect(bench.stderr).toMatch(/gateway \(closed loop\)/);
+  }, 150_000);
+
+  it('spreads the load over gateway replicas sharing Redis, and leaves none of the run\'s keys behind', async () => {
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    bench = new Spawned(
+      process.execPath,
+      [cliEntry(), 'bench', 'gateway', '--json', '--replicas', '2', '--duration', '1', '--warmup', '0.3', '--concurrency', '4', '--rate', '50', '--rate-duration', '0.5'],
+      { LOG_LEVEL: 'warn', REDIS_URL: redisUrl },
+    );
+    const { code } = await bench.exit(120_000);
+    expect({ code, stderr: code === 0 ? '' : bench.stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = bench.stdout.trim().split('\n');
+    const result = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
+    expect(result).toMatchObject({ replicas: 2, errors: 0, baseline_errors: 0, fixed_rate_errors: 0 });
+    expect(bench.stderr).toMatch(/gateway replica 2 of 2/);
+
+    const redis = new Redis(redisUrl);
+    try {
+      expect(await redis.keys('lgsp-bench-*')).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   }, 150_000);
 });

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -19,7 +21,10 @@ export interface GatewayBenchOptions {
   /** Requests per second of the open-loop (fixed-rate) phases. */
   readonly rate: number;
   readonly rateDurationS: number;
-  /** Where the gateway's V8 CPU profile goes, if one is wanted. */
+  /** Gateway processes behind the load generator; more than one share their state through Redis (`redisUrl`). */
+  readonly replicas: number;
+  readonly redisUrl: string;
+  /** Where the (first) gateway's V8 CPU profile goes, if one is wanted. */
   readonly gatewayCpuProfileDir?: string;
   readonly cliEntry: string;
   readonly progress: (text: string) => void;
@@ -28,6 +33,8 @@ export interface GatewayBenchOptions {
 export interface GatewayBenchResult {
   suite: 'gateway';
   cores: number;
+  /** Gateway processes measured together (with Redis when more than one). */
+  replicas: number;
   concurrency: number;
   duration_s: number;
   /** The gateway: token, access check, request hash, idempotency, Kafka request/reply, message log. */
@@ -54,7 +61,7 @@ export interface GatewayBenchResult {
   p99_ms_at_500_rps: number | null;
   baseline_fixed_rate_p50_ms: number;
   baseline_fixed_rate_p99_ms: number;
-  /** CPU seconds used during the gateway's measured closed-loop phase. `ping` is served by a process of its own. */
+  /** CPU seconds used during the gateway's measured closed-loop phase, all replicas. `ping` is served by a process of its own. */
   gateway_cpu_s: number | null;
   /** The ping provider's CPU seconds in the same phase. */
   gateway_phase_provider_cpu_s: number | null;
@@ -85,7 +92,8 @@ export interface GatewayBenchResult {
   baseline_other_cpu_s: number | null;
 }
 
-const INSTANCE = 'lgsp-bench';
+/** Unique per run: with replicas, every Redis key of the run starts with it and is removed at the end. */
+const INSTANCE = `lgsp-bench-${randomBytes(4).toString('hex')}`;
 const CLIENT_ID = 'bench-agency-system';
 /** The token is renewed when this share of its lifetime has passed. */
 const TOKEN_RENEW_AT = 0.8;
@@ -170,7 +178,11 @@ class TokenSource {
 
 /** One call through a target that must come back as ping's answer: the path works before it is measured. */
 async function probe(target: LoadTarget, what: string): Promise<void> {
-  const res = await httpCall(target.url, { headers: target.headers() });
+  for (const url of target.urls) await probeOne(url, target, what);
+}
+
+async function probeOne(url: string, target: LoadTarget, what: string): Promise<void> {
+  const res = await httpCall(url, { headers: target.headers() });
   let pong = false;
   try {
     pong = (JSON.parse(res.body.toString('utf8')) as { pong?: unknown }).pong === true;
@@ -267,6 +279,7 @@ function perRequest(cpuS: number | null, requests: number): number | null {
  * concurrency; then each at a fixed rate. Broker, ping provider, gateway and forwarder each run as their own process.
  */
 export async function runGatewayBench(opts: GatewayBenchOptions): Promise<GatewayBenchResult> {
+  if (opts.replicas > 1) await removeRunKeys(opts.redisUrl, opts.replicas);
   const root = mkdtempSync(join(tmpdir(), 'lgsp-bench-gateway-'));
   const children: { stop(): Promise<void> }[] = [];
   let tokens: TokenSource | undefined;
@@ -307,35 +320,43 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
     });
     children.push(provider);
 
+    // Replicas share one data directory (the platform's token-signing key) and, through Redis, their state.
     const gatewayDataDir = join(root, 'gateway-data');
     mkdirSync(gatewayDataDir, { recursive: true });
     if (opts.gatewayCpuProfileDir) mkdirSync(opts.gatewayCpuProfileDir, { recursive: true });
-    opts.progress('starting the gateway…');
-    const gateway: BenchChild = await startGatewayProcess({
-      platformConfig,
-      dataDir: gatewayDataDir,
-      kafkaBootstrap,
-      instanceId: 'bench-gateway',
-      pingProvider: false,
-      cpuProfileDir: opts.gatewayCpuProfileDir,
-      log: opts.progress,
-    });
-    children.push(gateway);
-    tokens = new TokenSource(gateway.origin, secret, opts.progress);
+    const gateways: BenchChild[] = [];
+    for (let i = 1; i <= opts.replicas; i++) {
+      opts.progress(opts.replicas === 1 ? 'starting the gateway…' : `starting gateway replica ${i} of ${opts.replicas} (state in Redis)…`);
+      const gateway: BenchChild = await startGatewayProcess({
+        platformConfig,
+        dataDir: gatewayDataDir,
+        kafkaBootstrap,
+        instanceId: opts.replicas === 1 ? 'bench-gateway' : `bench-gateway-${i}`,
+        pingProvider: false,
+        redisUrl: opts.replicas === 1 ? undefined : opts.redisUrl,
+        cpuProfileDir: i === 1 ? opts.gatewayCpuProfileDir : undefined,
+        log: opts.progress,
+      });
+      children.push(gateway);
+      gateways.push(gateway);
+    }
+    tokens = new TokenSource(gateways[0].origin, secret, opts.progress);
     await tokens.start();
     const tokenSource = tokens;
 
-    const gatewayTarget: LoadTarget = { url: `${gateway.origin}/r1/ping`, headers: () => ({ authorization: tokenSource.authorization }) };
+    const gatewayTarget: LoadTarget = { urls: gateways.map((g) => `${g.origin}/r1/ping`), headers: () => ({ authorization: tokenSource.authorization }) };
     const gw = await benchTarget(
       'gateway',
       gatewayTarget,
       [
-        { name: 'gateway', pid: gateway.pid },
+        ...gateways.map((g, i) => ({ name: `gateway-${i}`, pid: g.pid })),
         { name: 'provider', pid: provider.pid },
         { name: 'broker', pid: broker.child.pid ?? null },
       ],
       opts,
     );
+    const gatewaysCpu = (cpu: Record<string, number | null>): number | null =>
+      gateways.reduce<number | null>((sum, _g, i) => (sum === null || cpu[`gateway-${i}`] === null ? null : sum + cpu[`gateway-${i}`]!), 0);
 
     opts.progress('starting the baseline forwarder…');
     const topics = platformTopics(INSTANCE);
@@ -344,7 +365,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       opts.progress,
     );
     children.push(forwarder);
-    const baselineTarget: LoadTarget = { url: `${forwarder.origin}/ping`, headers: () => ({}) };
+    const baselineTarget: LoadTarget = { urls: [`${forwarder.origin}/ping`], headers: () => ({}) };
     const base = await benchTarget(
       'baseline',
       baselineTarget,
@@ -364,6 +385,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
     return {
       suite: 'gateway',
       cores: availableParallelism(),
+      replicas: opts.replicas,
       concurrency: opts.concurrency,
       duration_s: opts.durationS,
       rps: r0(rps),
@@ -385,8 +407,8 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       p99_ms_at_500_rps: opts.rate === 500 ? fixedP99 : null,
       baseline_fixed_rate_p50_ms: r2(percentile(base.open.value.latenciesMs, 50)),
       baseline_fixed_rate_p99_ms: r2(percentile(base.open.value.latenciesMs, 99)),
-      fixed_rate_gateway_cpu_s: round(gw.open.cpu.gateway, 2),
-      gateway_cpu_s: round(gw.closed.cpu.gateway, 2),
+      fixed_rate_gateway_cpu_s: round(gatewaysCpu(gw.open.cpu), 2),
+      gateway_cpu_s: round(gatewaysCpu(gw.closed.cpu), 2),
       gateway_phase_provider_cpu_s: round(gw.closed.cpu.provider, 2),
       broker_cpu_s: round(gw.closed.cpu.broker, 2),
       loadgen_cpu_s: r2(gw.closed.loadgenCpuS),
@@ -394,7 +416,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       baseline_provider_cpu_s: round(base.closed.cpu.provider, 2),
       baseline_broker_cpu_s: round(base.closed.cpu.broker, 2),
       baseline_loadgen_cpu_s: r2(base.closed.loadgenCpuS),
-      gateway_cpu_ms_per_req: perRequest(gw.closed.cpu.gateway, g.ok + g.errors),
+      gateway_cpu_ms_per_req: perRequest(gatewaysCpu(gw.closed.cpu), g.ok + g.errors),
       baseline_forwarder_cpu_ms_per_req: perRequest(base.closed.cpu.forwarder, b.ok + b.errors),
       provider_cpu_ms_per_req: perRequest(base.closed.cpu.provider, b.ok + b.errors),
       broker_cpu_ms_per_req: perRequest(gw.closed.cpu.broker, g.ok + g.errors),
@@ -409,5 +431,25 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
     process.removeListener('SIGTERM', onSignal);
     await stopAll();
     rmSync(root, { recursive: true, force: true });
+    // Idempotency answers are kept for a day: the run's keys go with it.
+    if (opts.replicas > 1) await removeRunKeys(opts.redisUrl, opts.replicas).catch((err: Error) => opts.progress(`could not remove the run's Redis keys: ${err.message}`));
+  }
+}
+
+/** Deletes every key of this run (they all start with its instance); first called to prove Redis is there. */
+async function removeRunKeys(redisUrl: string, replicas: number): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null });
+  try {
+    await redis.connect().catch((err: Error) => {
+      throw new Error(`${replicas} gateway replicas share their state through Redis, which is not reachable at ${redisUrl} (${err.message}); set REDIS_URL`);
+    });
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${INSTANCE}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }

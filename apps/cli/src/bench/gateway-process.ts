@@ -26,6 +26,8 @@ export interface GatewayProcessOptions {
   readonly instanceId: string;
   /** Whether this gateway also serves the built-in `ping` provider (GATEWAY_PING_PROVIDER). */
   readonly pingProvider: boolean;
+  /** Shared state for replicas (REDIS_URL); unset, the gateway keeps its state in the process. */
+  readonly redisUrl?: string;
   readonly log: (line: string) => void;
 }
 
@@ -46,7 +48,7 @@ function stopper(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceM
 /**
  * Starts the built gateway (`node dist/apps/gateway/src/main.js`) as its own process on a free port, as `lgsp up`
  * does but without tracing, so that its CPU can be measured apart from the load generator's. Its state lives in
- * the process (REDIS_URL is not passed on): the benchmark measures one replica, not a Redis round trip.
+ * the process unless `redisUrl` is given (replicas must share it); the environment's REDIS_URL is not passed on.
  */
 export function startGatewayProcess(options: GatewayProcessOptions): Promise<BenchChild> {
   const env: NodeJS.ProcessEnv = {
@@ -62,6 +64,7 @@ export function startGatewayProcess(options: GatewayProcessOptions): Promise<Ben
     LGSP_TRACING: 'off',
   };
   delete env.REDIS_URL;
+  if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   delete env.NODE_OPTIONS;
   const profiling = options.cpuProfileDir
     ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir, '--require', join(__dirname, 'exit-on-sigusr2.js')]

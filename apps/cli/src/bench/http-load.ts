@@ -7,8 +7,12 @@ import { performance } from 'node:perf_hooks';
  * built-in `fetch` (undici), which would otherwise take cores away from the gateway.
  */
 export interface LoadTarget {
-  /** Origin and path, e.g. http://127.0.0.1:8080/r1/ping. */
-  readonly url: string;
+  /**
+   * Origin and path, e.g. http://127.0.0.1:8080/r1/ping; several when the target runs as replicas. Like callers
+   * behind a load balancer with keep-alive, each closed-loop caller stays with one of them, and the open loop takes
+   * them in turn.
+   */
+  readonly urls: readonly string[];
   /** Read before every request, so that a refreshed token is picked up at once. */
   readonly headers: () => Record<string, string>;
 }
@@ -88,9 +92,11 @@ interface Prepared {
   readonly path: string;
 }
 
-function prepare(target: LoadTarget): Prepared {
-  const u = new URL(target.url);
-  return { hostname: u.hostname, port: Number(u.port || 80), path: `${u.pathname}${u.search}` };
+function prepare(target: LoadTarget): Prepared[] {
+  return target.urls.map((url) => {
+    const u = new URL(url);
+    return { hostname: u.hostname, port: Number(u.port || 80), path: `${u.pathname}${u.search}` };
+  });
 }
 
 /** Sends one GET and calls back with null on a 2xx answer whose body has been read, or with what went wrong. */
@@ -117,25 +123,28 @@ function sendOne(p: Prepared, target: LoadTarget, agent: Agent, done: (error: st
  * `seconds`. Latency is from send to the end of the answer.
  */
 export function closedLoop(target: LoadTarget, agent: Agent, concurrency: number, seconds: number): Promise<LoadResult> {
-  const p = prepare(target);
+  const replicas = prepare(target);
   const rec = new Recorder();
   const start = performance.now();
   const end = start + seconds * 1000;
   return new Promise((resolve) => {
     let running = concurrency;
-    const next = (): void => {
-      const sentAt = performance.now();
-      if (sentAt >= end) {
-        if (--running === 0) resolve(rec.result((performance.now() - start) / 1000));
-        return;
-      }
-      sendOne(p, target, agent, (error) => {
-        if (error === null) rec.success(performance.now() - sentAt);
-        else rec.failure(error);
-        next();
-      });
+    const caller = (p: Prepared): void => {
+      const next = (): void => {
+        const sentAt = performance.now();
+        if (sentAt >= end) {
+          if (--running === 0) resolve(rec.result((performance.now() - start) / 1000));
+          return;
+        }
+        sendOne(p, target, agent, (error) => {
+          if (error === null) rec.success(performance.now() - sentAt);
+          else rec.failure(error);
+          next();
+        });
+      };
+      next();
     };
-    for (let i = 0; i < concurrency; i++) next();
+    for (let i = 0; i < concurrency; i++) caller(replicas[i % replicas.length]);
   });
 }
 
@@ -145,7 +154,7 @@ export function closedLoop(target: LoadTarget, agent: Agent, concurrency: number
  * quietly sending fewer of them (coordinated omission).
  */
 export function openLoop(target: LoadTarget, agent: Agent, ratePerS: number, seconds: number): Promise<LoadResult> {
-  const p = prepare(target);
+  const replicas = prepare(target);
   const rec = new Recorder();
   const total = Math.max(1, Math.round(ratePerS * seconds));
   const intervalMs = 1000 / ratePerS;
@@ -157,6 +166,7 @@ export function openLoop(target: LoadTarget, agent: Agent, ratePerS: number, sec
       const now = performance.now();
       while (sent < total && start + sent * intervalMs <= now) {
         const scheduledAt = start + sent * intervalMs;
+        const p = replicas[sent % replicas.length];
         sent++;
         sendOne(p, target, agent, (error) => {
           if (error === null) rec.success(performance.now() - scheduledAt);

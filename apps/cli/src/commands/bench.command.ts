@@ -16,6 +16,7 @@ interface BenchOptions {
   warmup: number;
   concurrency: number;
   rate: number;
+  replicas: number;
   rateDuration: number;
   gatewayCpuProf?: string;
 }
@@ -80,7 +81,8 @@ export function benchCommand(env: CliEnvironment): Command {
     .option('--concurrency <n>', 'gateway: requests kept in flight', parsePositiveInt, 32)
     .option('--rate <n>', 'gateway: requests per second of the fixed-rate phase', parsePositiveInt, 500)
     .option('--rate-duration <s>', 'gateway: seconds of the fixed-rate phase', parsePositiveNumber, 5)
-    .option('--gateway-cpu-prof <dir>', 'gateway: write a V8 CPU profile of the gateway process into this directory')
+    .option('--replicas <n>', 'gateway: gateway processes behind the load generator, sharing their state through Redis (REDIS_URL) when more than one', parsePositiveInt, 1)
+    .option('--gateway-cpu-prof <dir>', 'gateway: write a V8 CPU profile of the (first) gateway process into this directory')
     .action(async (suite: Suite, opts: BenchOptions) => {
       const progress = (text: string): void => {
         process.stderr.write(`${text}\n`);
@@ -92,6 +94,8 @@ export function benchCommand(env: CliEnvironment): Command {
           concurrency: opts.concurrency,
           rate: opts.rate,
           rateDurationS: opts.rateDuration,
+          replicas: opts.replicas,
+          redisUrl: env.redisUrl,
           gatewayCpuProfileDir: opts.gatewayCpuProf === undefined ? undefined : resolve(opts.gatewayCpuProf),
           cliEntry: process.argv[1],
           progress,
