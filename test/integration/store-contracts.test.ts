@@ -476,6 +476,130 @@ describe.each(adapters)('MessageLogIndex contract: $name', (adapter) => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// The index's bound: a searchable window of the newest records (the log topic keeps them all). The in-process
+// adapter enforces it on every add; the Redis adapter when `trim` runs (MessageLogIndexTrimmer, on every replica).
+
+interface BoundedIndex {
+  readonly index: MessageLogIndex;
+  /** Brings the index back within its bound, as the running gateway does. */
+  enforce(): Promise<void>;
+}
+
+const boundedAdapters: { name: string; bounded(maxRecords: number): Promise<BoundedIndex> }[] = [
+  {
+    name: 'in-memory',
+    bounded: async (maxRecords) => ({ index: new InMemoryMessageLogIndex({ maxRecords }), enforce: async () => {} }),
+  },
+  {
+    name: 'Redis',
+    bounded: async (maxRecords) => {
+      const index = new RedisMessageLogIndex(await testRedis(), `${namespace()}message-log:`);
+      return { index, enforce: async () => void (await index.trim(maxRecords)) };
+    },
+  },
+];
+
+describe.each(boundedAdapters)('MessageLogIndex bound: $name', (adapter) => {
+  const byClient = { client: 'h56-motcua-tp-thanh-hoa' };
+  const byService = { service: 'ping' };
+
+  it('keeps the newest records only, and every filter sees only those', async () => {
+    const { index, enforce } = await adapter.bounded(120);
+    const records = Array.from({ length: 500 }, (_, i) => record(i));
+    await addAll(index, records);
+    await enforce();
+    const kept = records.slice(-120);
+    expect(await index.size()).toBe(120);
+    expect((await allPages(index, {}, 25)).ids).toEqual(expectedIds(kept, {}));
+    for (const q of [byClient, byService, { status: 'failed' }, { client: 'h56-qlvb-so-tu-phap', service: 'national.population' }]) {
+      const want = expectedIds(kept, q);
+      expect(want.length).toBeGreaterThan(0);
+      expect((await allPages(index, q, 7)).ids).toEqual(want);
+    }
+    // Nothing evicted is found by any route: not by its request id, not by its client.
+    expect(await index.search({ requestId: records[0].requestId, limit: 10 })).toEqual({ items: [], nextCursor: null });
+    const keptIds = new Set(kept.map((r) => r.id));
+    expect((await index.search({ ...byClient, limit: 200 })).items.every((r) => keptIds.has(r.id))).toBe(true);
+  }, 30_000);
+
+  it('keeps evicting through many times its bound without losing order', async () => {
+    // Thousands of evictions: the in-process adapter compacts its arrays along the way.
+    const { index, enforce } = await adapter.bounded(50);
+    const records = Array.from({ length: 3000 }, (_, i) => record(i, { service: i % 2 === 0 ? 'ping' : 'national.population' }));
+    for (let from = 0; from < records.length; from += 500) {
+      await addAll(index, records.slice(from, from + 500));
+      await enforce();
+      expect(await index.size()).toBe(50);
+    }
+    const kept = records.slice(-50);
+    expect((await allPages(index, {}, 9)).ids).toEqual(expectedIds(kept, {}));
+    expect((await allPages(index, byService, 4)).ids).toEqual(expectedIds(kept, byService));
+  }, 60_000);
+
+  it('continues a page taken before an eviction after it, with no duplicate and nothing evicted', async () => {
+    const { index, enforce } = await adapter.bounded(60);
+    const first = Array.from({ length: 60 }, (_, i) => record(i));
+    await addAll(index, first);
+    await enforce();
+    const page1 = await index.search({ limit: 10 });
+    expect(page1.items.map((r) => r.id)).toEqual(expectedIds(first.slice(-10), {}));
+    const clientPage1 = await index.search({ ...byClient, limit: 3 });
+
+    // 30 newer records push the 30 oldest out while the reader is between pages.
+    const newer = Array.from({ length: 30 }, (_, i) => record(i));
+    await addAll(index, newer);
+    await enforce();
+    const rest: string[] = [];
+    let cursor: string | null = page1.nextCursor;
+    while (cursor !== null) {
+      const page = await index.search({ limit: 10, cursor });
+      rest.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor;
+    }
+    // Exactly the records older than page 1 that the index still holds.
+    expect(rest).toEqual(expectedIds(first.slice(30, 50), {}));
+
+    const clientRest: string[] = [];
+    cursor = clientPage1.nextCursor;
+    while (cursor !== null) {
+      const page = await index.search({ ...byClient, limit: 3, cursor });
+      clientRest.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor;
+    }
+    const clientBefore = expectedIds(first, byClient);
+    const stillHeld = new Set(first.slice(30).map((r) => r.id));
+    expect(clientRest).toEqual(clientBefore.slice(3).filter((id) => stillHeld.has(id)));
+
+    // A cursor whose records have all been evicted since reaches the end at once.
+    const more = Array.from({ length: 60 }, (_, i) => record(i));
+    await addAll(index, more);
+    await enforce();
+    expect(await index.search({ limit: 10, cursor: page1.nextCursor! })).toEqual({ items: [], nextCursor: null });
+  }, 30_000);
+
+  it('does not take evicted records back when a rebuild adds them again', async () => {
+    const { index, enforce } = await adapter.bounded(40);
+    const records = Array.from({ length: 100 }, (_, i) => record(i));
+    await addAll(index, records);
+    await enforce();
+    const before = await index.search({ limit: 100 });
+    // The evicted ones alone, as a replica replaying the topic sends them while the kept ones are held already.
+    await addAll(index, records.slice(0, 60));
+    await enforce();
+    expect(await index.size()).toBe(40);
+    expect(await index.search({ limit: 100 })).toEqual(before);
+    await addAll(index, records);
+    await enforce();
+    expect(await index.search({ limit: 100 })).toEqual(before);
+    // New records still come in, and push the oldest kept ones out.
+    const later = Array.from({ length: 10 }, (_, i) => record(i));
+    await addAll(index, later);
+    await enforce();
+    expect((await index.search({ limit: 100 })).items.map((r) => r.id)).toEqual(expectedIds([...records.slice(-30), ...later], {}));
+  }, 30_000);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 // What only the Redis adapters promise: sharing between replicas, namespacing, expiry in Redis itself, trimming.
 
 describe('Redis adapters: sharing and layout', () => {
@@ -581,6 +705,39 @@ describe('Redis adapters: sharing and layout', () => {
     expect(await rebuilt.size()).toBe(100);
     expect((await rebuilt.search({ limit: 100 })).items.map((r) => r.id)).toEqual(kept.map((r) => r.id).reverse());
     expect(await index.trim(100)).toBe(0);
+  }, 30_000);
+
+  it('trims exactly the excess when every replica trims at once, while exchanges keep being added', async () => {
+    const redis = await testRedis();
+    const prefix = `${namespace()}message-log:`;
+    // Each replica on its own connection, as in production, so that their commands really interleave.
+    const connections = await Promise.all(Array.from({ length: 3 }, async () => {
+      const connection = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await connection.connect();
+      return connection;
+    }));
+    try {
+      const replicas = connections.map((connection) => new RedisMessageLogIndex(connection, prefix));
+      const records = Array.from({ length: 1500 }, (_, i) => record(i));
+      await addAll(replicas[0], records.slice(0, 1200));
+      const arriving = records.slice(1200);
+      const [dropped] = await Promise.all([
+        Promise.all([...replicas, ...replicas].map((replica) => replica.trim(300))),
+        addAll(replicas[1], arriving),
+      ]);
+      // Every trim cut below the 300 newest of its moment, so at least the 300 newest are left, and what is left is
+      // the newest records without a hole; each dropped record was counted by exactly one trim.
+      const ids = (await allPages(replicas[2], {}, 200)).ids;
+      expect(ids.length).toBeGreaterThanOrEqual(300);
+      expect(ids).toEqual(expectedIds(records.slice(records.length - ids.length), {}));
+      expect(dropped.reduce((a, b) => a + b, 0)).toBe(1500 - ids.length);
+      expect(await redis.hlen(`${prefix}records`)).toBe(ids.length);
+      // A last trim brings it to the bound exactly.
+      expect(await replicas[2].trim(300)).toBe(ids.length - 300);
+      expect((await allPages(replicas[2], {}, 200)).ids).toEqual(expectedIds(records.slice(-300), {}));
+    } finally {
+      await Promise.all(connections.map((connection) => connection.quit()));
+    }
   }, 30_000);
 });
 

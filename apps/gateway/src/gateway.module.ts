@@ -11,12 +11,14 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { SIGNING_KEYS, loadOrCreateSigningKeys } from './auth/signing-keys';
 import { TokenController } from './auth/token.controller';
 import { TokenService } from './auth/token.service';
-import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway-config';
+import { GATEWAY_CONFIG, GatewayConfig, logIndexMaxRecords } from './config/gateway-config';
 import { formBody, jsonBody, rawBody } from './http/body-parsers';
 import { MessagingShutdown, createMessagingConnection, messagingProviders } from './platform/messaging.providers';
 import { PLATFORM_TOPICS, STORES } from './platform/platform.tokens';
 import { ExchangeRecorder } from './message-log/exchange-recorder';
 import { ExchangeTraceMiddleware } from './message-log/exchange-trace.middleware';
+import { MessageLogIndexTrimmer } from './message-log/message-log-index-trimmer';
+import { TokenExchangeTraceMiddleware } from './auth/token-exchange-trace.middleware';
 import { MessageLogController } from './message-log/message-log.controller';
 import { messageLogProviders } from './message-log/message-log.providers';
 import { PingProvider } from './providers/ping.provider';
@@ -71,7 +73,13 @@ export class GatewayModule implements NestModule {
         { provide: SIGNING_KEYS, useFactory: () => loadOrCreateSigningKeys(join(config.LGSP_DATA_DIR, 'gateway', 'token-signing-key.jwk.json')) },
         {
           provide: STORES,
-          useFactory: async () => (storesRef.current = await createStores({ redisUrl: config.REDIS_URL, instance: registry.platform.instance })),
+          useFactory: async () =>
+            (storesRef.current = await createStores({
+              redisUrl: config.REDIS_URL,
+              instance: registry.platform.instance,
+              commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+              maxIndexRecords: logIndexMaxRecords(config),
+            })),
         },
         { provide: IDEMPOTENCY_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.idempotency },
         { provide: MESSAGE_LOG_INDEX, inject: [STORES], useFactory: (stores: Stores) => stores.messageLogIndex },
@@ -80,6 +88,7 @@ export class GatewayModule implements NestModule {
         MessagingShutdown,
         ...messageLogProviders,
         ExchangeRecorder,
+        MessageLogIndexTrimmer,
         RegistryChangesService,
         TokenService,
         RouteExchangeUseCase,
@@ -104,7 +113,8 @@ export class GatewayModule implements NestModule {
     consumer
       .apply(ExchangeTraceMiddleware, rawBody(GatewayModule.maxBodyBytes))
       .forRoutes({ path: 'r1/*path', method: RequestMethod.ALL }, { path: 'r1/:service', method: RequestMethod.ALL });
-    consumer.apply(formBody(SMALL_BODY), jsonBody(SMALL_BODY)).forRoutes({ path: 'oauth/token', method: RequestMethod.POST });
+    // The token request's trace comes before its body is parsed too: every token request is in the message log.
+    consumer.apply(TokenExchangeTraceMiddleware, formBody(SMALL_BODY), jsonBody(SMALL_BODY)).forRoutes({ path: 'oauth/token', method: RequestMethod.POST });
     consumer.apply(ExchangeTraceMiddleware, jsonBody(SMALL_BODY)).forRoutes({ path: 'admin/*path', method: RequestMethod.ALL });
   }
 }

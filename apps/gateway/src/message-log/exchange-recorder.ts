@@ -4,7 +4,9 @@ import { ExchangeFields, MessageLogRecord } from '@lgsp/message-log';
 import { MetricsService } from '@lgsp/observability';
 import type { Counter, Histogram } from 'prom-client';
 import { Registry } from '@lgsp/registry';
+import { TOKEN_SERVICE } from '../auth/token-exchange-trace.middleware';
 import { ExchangeTrace } from './exchange-trace';
+import { ADMIN_SERVICE } from './exchange-trace.middleware';
 import { MessageLogWriter } from './message-log-writer';
 
 export interface ExchangeOutcome {
@@ -15,7 +17,24 @@ export interface ExchangeOutcome {
   readonly contentType: string | null;
   readonly faultCode: string | null;
   readonly faultMessage: string | null;
+  /**
+   * Sizes for a caller that keeps the bodies from the recorder altogether (the token endpoint: its request carries
+   * a client secret, its answer an access token); used when the body itself is null.
+   */
+  readonly requestBytes?: number;
+  readonly responseBytes?: number;
 }
+
+/**
+ * The gateway's own endpoints that are logged as exchanges, and how much of them is kept. Fixed here, not read from
+ * the catalog: their bodies carry credentials (a client secret in a token request, a new client's secret in an
+ * admin answer), and a catalog service that happened to be given one of these codes with bodyLogging 'full' must
+ * not put them in the log.
+ */
+const GATEWAY_SERVICES: ReadonlyMap<string, 'metadata'> = new Map([
+  [ADMIN_SERVICE, 'metadata'],
+  [TOKEN_SERVICE, 'metadata'],
+]);
 
 export const MESSAGE_LOG_WRITER = Symbol('MESSAGE_LOG_WRITER');
 
@@ -42,8 +61,9 @@ export class ExchangeRecorder {
   async record(trace: ExchangeTrace, outcome: ExchangeOutcome): Promise<MessageLogRecord | null> {
     if (trace.logged) return null;
     trace.logged = true;
-    const service = trace.serviceCode ? this.registry.service(trace.serviceCode) : undefined;
-    const mode = service?.bodyLogging ?? 'metadata';
+    const gatewayMode = trace.serviceCode ? GATEWAY_SERVICES.get(trace.serviceCode) : undefined;
+    const service = trace.serviceCode && !gatewayMode ? this.registry.service(trace.serviceCode) : undefined;
+    const mode = gatewayMode ?? service?.bodyLogging ?? 'metadata';
     const fields: ExchangeFields = {
       id: randomUUID(),
       requestId: trace.requestId ?? 'none',
@@ -57,8 +77,8 @@ export class ExchangeRecorder {
       requestOutAt: trace.requestOutAt?.toISOString() ?? null,
       responseInAt: trace.responseInAt?.toISOString() ?? null,
       responseOutAt: new Date().toISOString(),
-      requestBytes: outcome.requestBody?.length ?? 0,
-      responseBytes: outcome.responseBody?.length ?? 0,
+      requestBytes: outcome.requestBody?.length ?? outcome.requestBytes ?? 0,
+      responseBytes: outcome.responseBody?.length ?? outcome.responseBytes ?? 0,
       status: outcome.status,
       succeeded: outcome.status < 400,
       faultCode: outcome.faultCode,
@@ -68,8 +88,9 @@ export class ExchangeRecorder {
       responseBody: mode === 'full' && outcome.responseBody ? outcome.responseBody.toString('base64') : null,
       contentType: mode === 'none' ? null : outcome.contentType,
     };
-    const service_ = service?.code ?? 'unknown';
-    const client = trace.clientId ?? 'anonymous';
+    const service_ = gatewayMode ? trace.serviceCode! : (service?.code ?? 'unknown');
+    // A token request's client is whatever id was presented; only registered ids become label values.
+    const client = !trace.clientId ? 'anonymous' : this.registry.client(trace.clientId) ? trace.clientId : 'unknown';
     this.exchanges.inc({ service: service_, client, status: String(outcome.status), fault: outcome.faultCode ?? '' });
     this.duration.observe({ service: service_, client }, (Date.parse(fields.responseOutAt) - trace.requestInAt.getTime()) / 1000);
     return this.writer.record(fields);

@@ -23,13 +23,14 @@ return position
  * Drops one record and raises its chain's trim floor in the same step, so that a concurrent add of the same
  * record sees either the record or the floor, never neither.
  * KEYS: records, trim floors, then every sorted set the record belongs to. ARGV: id, chain, seq.
+ * Returns 1 if this call removed the record, 0 if it was already gone (another replica trimming at the same time).
  */
 const DROP_SCRIPT = `
-redis.call('HDEL', KEYS[1], ARGV[1])
+local held = redis.call('HDEL', KEYS[1], ARGV[1])
 for i = 3, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
 local floor = redis.call('HGET', KEYS[2], ARGV[2])
 if not floor or tonumber(floor) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[2], ARGV[2], ARGV[3]) end
-return 1
+return held
 `;
 
 /** The scripts as ioredis commands (defineCommand adds them to the client at run time, untyped). */
@@ -55,7 +56,9 @@ const TRIM_CHUNK = 256;
  * of the last record returned) downwards, so records added between pages never shift a page.
  *
  * Memory grows with the log: each record is held whole (with its bodies for services logged in full) plus one
- * entry in up to seven sorted sets. Nothing expires by itself; `trim(maxRecords)` keeps the newest N.
+ * entry in up to seven sorted sets. Nothing expires by itself; `trim(maxRecords)` keeps the newest N, and every
+ * gateway replica calls it periodically (MessageLogIndexTrimmer). The index is a searchable window over the log:
+ * the message-log topic in Kafka stays the complete record, and what is trimmed here is still there.
  */
 export class RedisMessageLogIndex implements MessageLogIndex {
   private readonly scripts: IndexScripts;
@@ -162,17 +165,23 @@ export class RedisMessageLogIndex implements MessageLogIndex {
   }
 
   /**
-   * Keeps the newest `maxRecords` records and drops the rest from every set; returns how many were dropped. The
-   * log topic still holds them; a later rebuild does not bring them back. A record of a chain whose later record
-   * was trimmed will not be indexed afterwards either — it is older than what the index keeps.
+   * Keeps the newest `maxRecords` records and drops the rest from every set; returns how many this call dropped.
+   * The log topic still holds them; a later rebuild does not bring them back. A record of a chain whose later
+   * record was trimmed will not be indexed afterwards either — it is older than what the index keeps.
+   *
+   * Safe to run on several replicas at once: the cut is the position of the newest record to drop, read in one
+   * command, and only records at or below it are dropped. Positions only grow, so however trims and adds
+   * interleave, none of them removes one of the newest `maxRecords` records of the moment it read its cut.
    */
   async trim(maxRecords: number): Promise<number> {
     if (!Number.isInteger(maxRecords) || maxRecords < 0) throw new RangeError(`maxRecords must be a whole number ≥ 0; got ${maxRecords}`);
+    // Rank -(maxRecords + 1) from the top is the newest record beyond the window, if there is one.
+    const cut = await this.redis.zrange(this.key('all'), -(maxRecords + 1), -(maxRecords + 1), 'WITHSCORES');
+    if (cut.length === 0) return 0;
+    const upTo = cut[1];
     let dropped = 0;
     for (;;) {
-      const excess = (await this.size()) - maxRecords;
-      if (excess <= 0) return dropped;
-      const ids = await this.redis.zrange(this.key('all'), 0, Math.min(excess, TRIM_CHUNK) - 1);
+      const ids = await this.redis.zrangebyscore(this.key('all'), '-inf', upTo, 'LIMIT', 0, TRIM_CHUNK);
       if (ids.length === 0) return dropped;
       const texts = await this.redis.hmget(this.key('records'), ...ids);
       const batch = this.redis.pipeline();
@@ -187,7 +196,10 @@ export class RedisMessageLogIndex implements MessageLogIndex {
       const results = await batch.exec();
       const failed = results?.find(([err]) => err);
       if (failed) throw failed[0];
-      dropped += ids.length;
+      ids.forEach((_, i) => {
+        // Orphan set members are not records; only records this call removed are counted.
+        if (texts[i] !== null && results?.[i][1] === 1) dropped++;
+      });
     }
   }
 }
