@@ -34,6 +34,7 @@ export const GATEWAY_ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many requests for your client tier; retry after the time in the Retry-After header.' },
   UPSTREAM_TIMEOUT: { status: 504, message: 'The service did not answer within its deadline.' },
   UPSTREAM_UNAVAILABLE: { status: 503, message: 'The message could not be handed to the platform\'s message bus; nothing was delivered. Retry later.' },
+  STATE_STORE_UNAVAILABLE: { status: 503, message: 'The gateway\'s shared state store (Redis) did not answer in time, so this exchange could not be completed. Retry shortly with the same request id.' },
   INTERNAL_ERROR: { status: 500, message: 'The gateway failed unexpectedly; the failure is logged with this request id.' },
 } as const;
 

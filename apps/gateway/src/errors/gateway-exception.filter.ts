@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { HttpHeader } from '@lgsp/contracts';
 import { ExchangeRecorder } from '../message-log/exchange-recorder';
+import { RedisStoreError } from '../platform/store.providers';
 import { TracedRequest } from '../message-log/exchange-trace';
 import { GatewayErrorCode } from './error-codes';
 import { ErrorBody, GatewayError } from './gateway-error';
@@ -42,7 +43,11 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     let error: GatewayError;
     if (exception instanceof GatewayError) error = exception;
     else if (exception instanceof HttpException) error = fromHttpException(exception);
-    else {
+    else if (exception instanceof RedisStoreError) {
+      // An outage of a dependency, not a bug: the client is told to retry, the operator gets the store and operation.
+      this.logger.error(exception.message);
+      error = new GatewayError('STATE_STORE_UNAVAILABLE', undefined, { 'Retry-After': '1' });
+    } else {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
       error = new GatewayError('INTERNAL_ERROR');
     }
