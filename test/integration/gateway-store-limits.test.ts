@@ -152,7 +152,7 @@ describe('Redis command timeout (REDIS_COMMAND_TIMEOUT_MS)', () => {
       expect(boot.error).toBeInstanceOf(RedisUnavailableError);
       expect((boot.error as Error).message).toMatch(/^REDIS_URL=redis:\/\/:\*\*\*@127\.0\.0\.1:\d+.*cannot reach Redis \(Command timed out\)/);
       // Bounded by the timeout (plus ioredis closing the socket), where without it the boot waits forever.
-      expect(boot.ms).toBeLessThan(5_000);
+      expect(boot.ms).toBeLessThan(10_000);
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
@@ -189,7 +189,7 @@ describe('Redis command timeout (REDIS_COMMAND_TIMEOUT_MS)', () => {
           expect(outcome.error).toBeInstanceOf(RedisStoreError);
           expect(outcome.error).toMatchObject({ timedOut: true, name: 'RedisStoreError' });
           expect((outcome.error as Error).message).toBe(`${what}: Redis at ${relay.url} did not answer within 250 ms (REDIS_COMMAND_TIMEOUT_MS)`);
-          expect(outcome.ms).toBeLessThan(2_000);
+          expect(outcome.ms).toBeLessThan(10_000);
         }
         // The caller's own mistakes are not dressed up as Redis trouble.
         await expect(stores.messageLogIndex.search({ limit: 0 })).rejects.toThrow(RangeError);
