@@ -34,6 +34,9 @@ export interface MessageLogWriterOptions {
   readonly headDir?: string;
 }
 
+/** Records indexed together while the writer rebuilds the index from the log at start-up. */
+const RESUME_INDEX_CHUNK = 500;
+
 /**
  * Appends one record per exchange to this replica's hash chain and writes it to the message-log topic before the
  * exchange is answered. Records that arrive while a write is under way are written together in the next one
@@ -86,6 +89,7 @@ export class MessageLogWriter {
     let lastCheckpoint: MessageLogCheckpoint | null = null;
     const saved = this.readSavedHead();
     let savedHeadInLog = false;
+    const indexing: Promise<void>[] = [];
     for (const entry of existing) {
       if (isCheckpoint(entry)) {
         if (entry.chain === this.chainId && (!lastCheckpoint || entry.seq > lastCheckpoint.seq)) lastCheckpoint = entry;
@@ -94,11 +98,14 @@ export class MessageLogWriter {
       // An entry type this version does not know is not an exchange either.
       if (typeof entry !== 'object' || entry === null || (entry as { type?: unknown }).type !== undefined) continue;
       const r = entry as MessageLogRecord;
-      await this.index.add(r);
+      // Indexed in chunks issued together (in log order), not one Redis round trip per record of the whole log.
+      indexing.push(this.index.add(r));
+      if (indexing.length >= RESUME_INDEX_CHUNK) await Promise.all(indexing.splice(0));
       if (r.chain !== this.chainId) continue;
       if (!tail || r.seq > tail.seq) tail = r;
       if (saved && r.seq === saved.seq && r.hash === saved.hash) savedHeadInLog = true;
     }
+    await Promise.all(indexing);
     if (saved && !savedHeadInLog) {
       // Continuing would soon replace the only evidence that records were cut or rewritten while the gateway was
       // down. The exchanges still go on (the log is not refused), but the file stays until someone looks.
@@ -171,15 +178,18 @@ export class MessageLogWriter {
     }
     this.checkpointWritten(checkpoint, batch.length);
     // Durably logged: the exchanges are answered even if the search index (a projection of the topic, rebuilt at
-    // start-up) cannot take the records right now.
-    for (const p of batch) {
-      try {
-        await this.index.add(p.record);
-      } catch (err) {
-        this.logger.error(`message-log index unavailable; record ${p.record.id} is in the log but not yet searchable: ${(err as Error).message}`);
-      }
-      p.resolve(p.record);
-    }
+    // start-up) cannot take the records right now. The batch's records are indexed all at once — issued in order,
+    // so a shared Redis index still ranks them in log order — rather than one round trip after another: one after
+    // another, every exchange in a batch waited for the index writes of all those before it (and, with Redis
+    // stalled, for one command timeout each).
+    await Promise.all(
+      batch.map((p) =>
+        this.index.add(p.record).catch((err: Error) => {
+          this.logger.error(`message-log index unavailable; record ${p.record.id} is in the log but not yet searchable: ${err.message}`);
+        }),
+      ),
+    );
+    for (const p of batch) p.resolve(p.record);
     this.writing = false;
     if (this.queue.length || this.checkpointWanted()) void this.flush();
     else this.settleIdle();
