@@ -183,8 +183,8 @@ describe('message-log checkpoints', () => {
 
     it('is replaced whole and read back per topic', async () => {
       const r = chainOf(3);
-      writeSavedHead(dir, 'lgsp-a.gateway.message-log', await sign(r[1]));
-      writeSavedHead(dir, 'lgsp-a.gateway.message-log', await sign(r[2]));
+      await writeSavedHead(dir, 'lgsp-a.gateway.message-log', await sign(r[1]));
+      await writeSavedHead(dir, 'lgsp-a.gateway.message-log', await sign(r[2]));
       expect(readSavedHead(dir, 'gw-1', 'lgsp-a.gateway.message-log')).toMatchObject({ seq: 2, hash: r[2].hash });
       expect(readSavedHeads(dir, 'lgsp-a.gateway.message-log')).toHaveLength(1);
       // Another instance's topic: not this log's head.

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkpointShapeProblem, isCheckpoint } from './checkpoint';
 import { MessageLogCheckpoint } from './message-log-record';
@@ -25,20 +26,22 @@ export function savedHeadPath(dir: string, chain: string): string {
 
 /**
  * Replaces the saved head atomically: written to a temporary file, flushed to disk, then renamed over the old one,
- * so a crash leaves either the old head or the new one, never a partial file.
+ * so a crash leaves either the old head or the new one, never a partial file. Asynchronous: the flush to disk can
+ * take tens of milliseconds, which the gateway's event loop must not spend waiting. One writer per chain, and its
+ * writes one at a time (the writer serialises them).
  */
-export function writeSavedHead(dir: string, topic: string, checkpoint: MessageLogCheckpoint): void {
+export async function writeSavedHead(dir: string, topic: string, checkpoint: MessageLogCheckpoint): Promise<void> {
   const path = savedHeadPath(dir, checkpoint.chain);
-  mkdirSync(dir, { recursive: true });
+  await mkdir(dir, { recursive: true });
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o644);
+  const file = await open(tmp, 'w', 0o644);
   try {
-    writeSync(fd, JSON.stringify({ topic, checkpoint } satisfies SavedHeadFile));
-    fsyncSync(fd);
+    await file.writeFile(JSON.stringify({ topic, checkpoint } satisfies SavedHeadFile));
+    await file.sync();
   } finally {
-    closeSync(fd);
+    await file.close();
   }
-  renameSync(tmp, path);
+  await rename(tmp, path);
 }
 
 function parse(path: string): SavedHeadFile {

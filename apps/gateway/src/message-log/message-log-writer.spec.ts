@@ -162,6 +162,7 @@ describe('MessageLogWriter checkpoints', () => {
   it('saves the latest checkpoint in the data directory, replacing the previous one', async () => {
     const w = writer({ checkpointEvery: 2, headDir });
     for (let i = 0; i < 4; i++) await w.record(exchange(i));
+    await w.headSaved();
     const saved = JSON.parse(readFileSync(savedHeadPath(headDir, 'gw-1'), 'utf8'));
     expect(saved).toEqual({ topic: TOPIC, checkpoint: publisher.checkpoints()[1] });
     expect(saved.checkpoint.seq).toBe(3);
@@ -188,6 +189,7 @@ describe('MessageLogWriter checkpoints', () => {
     it('keeps the saved head as evidence when the log no longer holds its record, and says so', async () => {
       const first = writer({ checkpointEvery: 2, headDir });
       for (let i = 0; i < 4; i++) await first.record(exchange(i));
+      await first.headSaved();
       const headBefore = readFileSync(savedHeadPath(headDir, 'gw-1'), 'utf8');
       // Someone cuts records 2 and 3 and the checkpoint after them from the topic while the gateway is down.
       const cut = publisher.topic.slice(0, 3);
@@ -200,6 +202,7 @@ describe('MessageLogWriter checkpoints', () => {
         await second.resume(cut);
         expect(errors).toHaveBeenCalledWith(expect.stringMatching(/chain gw-1 does not hold record 3 with the hash saved in .*message-log-head\.gw-1\.json/));
         for (let i = 10; i < 14; i++) await second.record(exchange(i));
+        await second.headSaved();
         expect(publisher.checkpoints().length).toBeGreaterThan(1);
       } finally {
         errors.mockRestore();

@@ -51,6 +51,8 @@ export class MessageLogWriter {
   private queue: Pending[] = [];
   private writing = false;
   private chain: HashChain;
+  private headSaving: Promise<void> | null = null;
+  private nextHead: MessageLogCheckpoint | null = null;
   private lastWritten: MessageLogRecord | null = null;
   private readonly signingKey: CheckpointSigningKey | null;
   private readonly checkpointEvery: number;
@@ -138,8 +140,8 @@ export class MessageLogWriter {
     this.stopping = true;
     this.clearCheckpointTimer();
     void this.flush();
-    if (!this.writing && this.queue.length === 0) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.writing || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.headSaved();
   }
 
   /**
@@ -223,12 +225,33 @@ export class MessageLogWriter {
     this.checkpointDue = false;
     this.clearCheckpointTimer();
     if (!this.headDir || this.headFrozen) return;
-    try {
-      writeSavedHead(this.headDir, this.topic, checkpoint);
-    } catch (err) {
-      // The checkpoint is in the log; only the copy that reveals a cut tail is stale until the next one.
-      this.logger.error(`message-log saved head could not be written: ${(err as Error).message}`);
-    }
+    this.saveHead(this.headDir, checkpoint);
+  }
+
+  /**
+   * Saves the head off the exchange path, one file write at a time; checkpoints that arrive during a write replace
+   * each other, so only the newest waits to be written.
+   */
+  private saveHead(dir: string, checkpoint: MessageLogCheckpoint): void {
+    this.nextHead = checkpoint;
+    this.headSaving ??= (async () => {
+      while (this.nextHead) {
+        const head = this.nextHead;
+        this.nextHead = null;
+        try {
+          await writeSavedHead(dir, this.topic, head);
+        } catch (err) {
+          // The checkpoint is in the log; only the copy that reveals a cut tail is stale until the next one.
+          this.logger.error(`message-log saved head could not be written: ${(err as Error).message}`);
+        }
+      }
+      this.headSaving = null;
+    })();
+  }
+
+  /** Resolves once the newest checkpoint so far is in the saved-head file (stop() waits for it too). */
+  async headSaved(): Promise<void> {
+    while (this.headSaving) await this.headSaving;
   }
 
   private readSavedHead(): MessageLogCheckpoint | null {
