@@ -314,3 +314,36 @@ describe('observability in a Nest app', () => {
     });
   });
 });
+
+describe('request logging above info', () => {
+  const out = new CapturedLines();
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    @Module({
+      imports: [LoggingModule.forRoot({ service: 'obs-warn', level: 'warn', destination: out }), MetricsModule.forRoot({ prefix: 'lgsp_obs_warn_' })],
+      controllers: [CitizenController],
+      providers: [{ provide: APP_GUARD, useClass: DenyByDefaultGuard }],
+    })
+    class WarnModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [WarnModule] }).compile();
+    app = moduleRef.createNestApplication({ bufferLogs: true });
+    app.useLogger(app.get(Logger));
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('writes no line for a successful request, and still the warn line, with its request id, for a refused one', async () => {
+    const ok = await request(app.getHttpServer()).get('/citizens/1').set('Authorization', `Bearer ${TOKEN}`).expect(200);
+    expect(ok.headers['x-lgsp-request-id']).toBeDefined();
+    expect(out.records().filter((l) => l.msg === 'request completed')).toEqual([]);
+
+    const refused = await request(app.getHttpServer()).get('/citizens/1').expect(403);
+    expect(out.records().filter((l) => l.msg === 'request completed')).toEqual([
+      expect.objectContaining({ level: 'warn', service: 'obs-warn', requestId: refused.headers['x-lgsp-request-id'] }),
+    ]);
+  });
+});
