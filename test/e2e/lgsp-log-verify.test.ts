@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import { platformTopics } from '@lgsp/contracts';
-import { ExchangeFields, HashChain, MessageLogRecord, signCheckpoint, verifyRecords } from '@lgsp/message-log';
+import { HashChain, MessageLogRecord, signCheckpoint, verifyRecords } from '@lgsp/message-log';
 import { EventPublisher, MessagingConnection } from '@lgsp/messaging';
 import { SigningKeys, loadOrCreateSigningKeys } from '../../apps/gateway/src/auth/signing-keys';
 import { InMemoryMessageLogIndex } from '../../apps/gateway/src/message-log/message-log-index';
@@ -13,15 +13,8 @@ import { MessageLogWriter } from '../../apps/gateway/src/message-log/message-log
 import { cliEntry } from '@lgsp/test-support/cli-entry';
 import { Spawned } from '@lgsp/test-support/spawned';
 import { startTestBroker, TestBroker } from '@lgsp/test-support/test-broker';
+import { exchangeFields as exchange } from '../../libs/message-log/src/testing/exchange-fields';
 
-function exchange(n: number): ExchangeFields {
-  return {
-    id: `rec-${n}`, requestId: `req-${n}`, client: 'h56-qlvb-so-tu-phap', clientMember: '000.00.02.H56', service: 'ping', method: 'GET', path: '/',
-    issue: null, requestInAt: '2026-11-23T10:00:00.000Z', requestOutAt: null, responseInAt: null, responseOutAt: '2026-11-23T10:00:00.010Z',
-    requestBytes: 0, responseBytes: 10, status: 200, succeeded: true, faultCode: null, faultMessage: null, requestHash: null,
-    requestBody: null, responseBody: null, contentType: null,
-  };
-}
 
 /** Rewrites record `at` and recomputes every later hash and link, as anyone able to write the topic can. */
 function rewriteFrom(records: MessageLogRecord[], at: number): MessageLogRecord[] {

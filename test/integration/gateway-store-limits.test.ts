@@ -17,6 +17,7 @@ import { InMemoryMessageLogIndex } from '../../apps/gateway/src/message-log/mess
 import { MessageLogIndexTrimmer } from '../../apps/gateway/src/message-log/message-log-index-trimmer';
 import { RedisMessageLogIndex } from '../../apps/gateway/src/message-log/redis-message-log-index';
 import { RedisStoreError, RedisUnavailableError, Stores, createStores } from '../../apps/gateway/src/platform/store.providers';
+import { exchangeFields } from '../../libs/message-log/src/testing/exchange-fields';
 
 /**
  * The limits that keep the gateway's stores from taking the gateway down: a Redis that stops answering fails the
@@ -99,28 +100,7 @@ function record(overrides: Partial<MessageLogRecord> = {}): MessageLogRecord {
   const at = new Date(Date.UTC(2026, 0, 5, 1, 0, 0) + recordNo * 1000).toISOString();
   const seq = recordNo++;
   return {
-    id: `rec-${seq}-${randomBytes(4).toString('hex')}`,
-    requestId: `req-${seq}`,
-    client: 'h56-qlvb-so-tu-phap',
-    clientMember: '000.00.02.H56',
-    service: 'ping',
-    method: 'POST',
-    path: '/',
-    issue: null,
-    requestInAt: at,
-    requestOutAt: at,
-    responseInAt: at,
-    responseOutAt: at,
-    requestBytes: 10,
-    responseBytes: 10,
-    status: 200,
-    succeeded: true,
-    faultCode: null,
-    faultMessage: null,
-    requestHash: null,
-    requestBody: null,
-    responseBody: null,
-    contentType: 'application/json',
+    ...exchangeFields(seq, { id: `rec-${seq}-${randomBytes(4).toString('hex')}`, requestInAt: at, requestOutAt: at, responseInAt: at, responseOutAt: at }),
     chain: 'gw-limits',
     seq,
     prevHash: '',

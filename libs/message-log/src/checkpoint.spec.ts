@@ -4,18 +4,11 @@ import { join } from 'node:path';
 import { JWK, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { CheckpointSigningKey, signCheckpoint } from './checkpoint';
 import { HashChain, recordHash } from './hash-chain';
-import { ExchangeFields, MessageLogCheckpoint, MessageLogRecord } from './message-log-record';
+import { MessageLogCheckpoint, MessageLogRecord } from './message-log-record';
 import { readSavedHead, readSavedHeads, savedHeadPath, writeSavedHead } from './saved-head';
 import { describeProblem, verifyRecords } from './verify';
+import { exchangeFields as exchange } from './testing/exchange-fields';
 
-function exchange(n: number): ExchangeFields {
-  return {
-    id: `rec-${n}`, requestId: `req-${n}`, client: 'h56-qlvb-so-tu-phap', clientMember: '000.00.02.H56', service: 'ping', method: 'POST', path: '/',
-    issue: null, requestInAt: '2026-11-23T10:00:00.000Z', requestOutAt: null, responseInAt: null, responseOutAt: '2026-11-23T10:00:00.005Z',
-    requestBytes: 10, responseBytes: 20, status: 200, succeeded: true, faultCode: null, faultMessage: null, requestHash: null,
-    requestBody: null, responseBody: null, contentType: 'application/json',
-  };
-}
 
 interface TestKey {
   readonly signing: CheckpointSigningKey;

@@ -1,33 +1,8 @@
-import { ExchangeFields, MessageLogRecord } from './message-log-record';
+import { MessageLogRecord } from './message-log-record';
 import { HashChain, canonicalJson, recordHash } from './hash-chain';
 import { describeProblem, verifyRecords } from './verify';
+import { exchangeFields as exchange } from './testing/exchange-fields';
 
-function exchange(n: number): ExchangeFields {
-  return {
-    id: `rec-${n}`,
-    requestId: `req-${n}`,
-    client: 'h56-qlvb-so-tu-phap',
-    clientMember: '000.00.02.H56',
-    service: 'ping',
-    method: 'POST',
-    path: '/',
-    issue: null,
-    requestInAt: '2026-11-23T10:00:00.000Z',
-    requestOutAt: '2026-11-23T10:00:00.001Z',
-    responseInAt: '2026-11-23T10:00:00.004Z',
-    responseOutAt: '2026-11-23T10:00:00.005Z',
-    requestBytes: 10,
-    responseBytes: 20,
-    status: 200,
-    succeeded: true,
-    faultCode: null,
-    faultMessage: null,
-    requestHash: 'abc',
-    requestBody: null,
-    responseBody: null,
-    contentType: 'application/json',
-  };
-}
 
 function chainOf(count: number, name = 'gw-1'): MessageLogRecord[] {
   const chain = new HashChain(name);

@@ -3,22 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { ExchangeFields, MessageLogCheckpoint, MessageLogEntry, MessageLogRecord, isCheckpoint, savedHeadPath, verifyRecords } from '@lgsp/message-log';
+import { MessageLogCheckpoint, MessageLogEntry, MessageLogRecord, isCheckpoint, savedHeadPath, verifyRecords } from '@lgsp/message-log';
 import { EventPublisher, OutgoingMessage } from '@lgsp/messaging';
 import { SigningKeys, loadOrCreateSigningKeys } from '../auth/signing-keys';
 import { InMemoryMessageLogIndex } from './message-log-index';
 import { MessageLogWriter, MessageLogWriterOptions } from './message-log-writer';
+import { exchangeFields as exchange } from '../../../../libs/message-log/src/testing/exchange-fields';
 
 const TOPIC = 'lgsp-t.gateway.message-log';
 
-function exchange(n: number): ExchangeFields {
-  return {
-    id: `rec-${n}`, requestId: `req-${n}`, client: 'h56-qlvb-so-tu-phap', clientMember: '000.00.02.H56', service: 'ping', method: 'POST', path: '/',
-    issue: null, requestInAt: '2026-11-23T10:00:00.000Z', requestOutAt: null, responseInAt: null, responseOutAt: '2026-11-23T10:00:00.005Z',
-    requestBytes: 0, responseBytes: 0, status: 200, succeeded: true, faultCode: null, faultMessage: null, requestHash: null,
-    requestBody: null, responseBody: null, contentType: null,
-  };
-}
 
 /** The topic as a list, and each publishMany call as it was made; `failNext` makes the next call fail like Kafka down. */
 class FakePublisher {
