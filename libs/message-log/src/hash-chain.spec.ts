@@ -18,6 +18,14 @@ describe('message-log hash chain', () => {
     expect(recordHash(reversed)).toBe(hash);
   });
 
+  it('keeps the canonical form stable: chains written by earlier versions must still verify', () => {
+    // Values computed by the first implementation; a faster rewrite must give the same bytes.
+    const odd = { z: 'Nguyễn Văn A \u2028 "q" \\ \n', a: [undefined, 1.5, -0, 1e21, true, { b: undefined, a: null }], m: { '': 1, é: 2, E: 3, '10': 4, '9': 5 } };
+    expect(canonicalJson(odd)).toBe('{"a":[null,1.5,0,1e+21,true,{"a":null}],"m":{"":1,"10":4,"9":5,"E":3,"é":2},"z":"Nguyễn Văn A \u2028 \\"q\\" \\\\ \\n"}');
+    const record = new HashChain('gw-1').append(exchange(7, { issue: '000.00.53.H48-220921-0099', requestBody: '{"cccd":"001203004567"}' }));
+    expect(record.hash).toBe('zz2oo5xLbsTAaUocAPzdDpkinsMXOeAkz6aPlEdwRag=');
+  });
+
   it('links each record to the one before and numbers them from 0', () => {
     const records = chainOf(3);
     expect(records.map((r) => r.seq)).toEqual([0, 1, 2]);

@@ -7,11 +7,28 @@ import { ExchangeFields, MessageLogRecord } from './message-log-record';
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  // Plain loops and one string rather than entries/filter/sort/map/join: every exchange is hashed on the gateway's
+  // hot path, and those intermediate arrays were most of the hashing's cost.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      out += (i === 0 ? '' : ',') + canonicalJson(item === undefined ? null : item);
+    }
+    return out + ']';
+  }
+  const object = value as Record<string, unknown>;
+  // Default sort compares UTF-16 code units, the order the (a < b) comparison gave before.
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = object[key];
+    if (item === undefined) continue;
+    out += (first ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(item);
+    first = false;
+  }
+  return out + '}';
 }
 
 export function recordHash(record: Omit<MessageLogRecord, 'hash'>): string {
@@ -33,8 +50,9 @@ export class HashChain {
   }
 
   append(fields: ExchangeFields): MessageLogRecord {
-    const unsigned = { ...fields, chain: this.chain, seq: this.nextSeq, prevHash: this.lastHash };
-    const record: MessageLogRecord = { ...unsigned, hash: recordHash(unsigned) };
+    // Built once with an absent hash (canonical form leaves undefined out), then completed: one copy of the fields.
+    const record = { ...fields, chain: this.chain, seq: this.nextSeq, prevHash: this.lastHash, hash: undefined as unknown as string };
+    record.hash = recordHash(record);
     this.nextSeq++;
     this.lastHash = record.hash;
     return record;

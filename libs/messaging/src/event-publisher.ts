@@ -41,8 +41,13 @@ const MAX_RECORDS_PER_REQUEST = 1000;
  * Publishes made during one turn of the event loop travel together in one produce request (every topic and partition
  * in it), sent when the turn's I/O callbacks are done (setImmediate). kafkajs sends one request per `send()`; under
  * load the gateway made several per HTTP exchange, and the per-request cost (encoding, a socket write, the broker's
- * answer) was the largest share of its CPU. The price is at most one event-loop turn of added latency; nothing
- * waits for a batch to fill.
+ * answer) was the largest share of its CPU.
+ *
+ * At most one produce request is under way at a time; what is published meanwhile waits and goes in the next one.
+ * That costs no latency: kafkajs' idempotent producer already holds a per-broker lock from sending a request until its
+ * answer, so a second request would only have queued behind the first, one socket write and one answer per turn. Under
+ * load the batches grow with the round trip by themselves; nothing ever waits for a batch to fill. (A request that
+ * spans several brokers is sent to all of them at once.)
  */
 export class EventPublisher {
   private readonly core: ConnectionCore;
@@ -50,6 +55,8 @@ export class EventPublisher {
   private readonly inFlight = new Set<Promise<unknown>>();
   private queue: Queued[] = [];
   private flushScheduled = false;
+  /** A produce request is under way; its completion sends what was queued meanwhile. */
+  private sending = false;
   private untrack?: () => void;
   private stopping?: Promise<void>;
   private stopped = false;
@@ -114,7 +121,7 @@ export class EventPublisher {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
+    if (this.flushScheduled || this.sending) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
@@ -122,19 +129,22 @@ export class EventPublisher {
     });
   }
 
-  /** Sends what is queued, up to MAX_RECORDS_PER_REQUEST records per produce request, without waiting for answers. */
+  /** Sends the oldest queued publishes, up to MAX_RECORDS_PER_REQUEST records, in one produce request. */
   private flush(): void {
-    while (this.queue.length > 0) {
-      const batch: Queued[] = [];
-      let records = 0;
-      // A caller's messages are never split across requests, so that its positions come from one answer.
-      while (this.queue.length > 0 && (batch.length === 0 || records + this.queue[0].messages.length <= MAX_RECORDS_PER_REQUEST)) {
-        const next = this.queue.shift()!;
-        records += next.messages.length;
-        batch.push(next);
-      }
-      void this.sendBatch(batch);
+    if (this.sending || this.queue.length === 0) return;
+    const batch: Queued[] = [];
+    let records = 0;
+    // A caller's messages are never split across requests, so that its positions come from one answer.
+    while (this.queue.length > 0 && (batch.length === 0 || records + this.queue[0].messages.length <= MAX_RECORDS_PER_REQUEST)) {
+      const next = this.queue.shift()!;
+      records += next.messages.length;
+      batch.push(next);
     }
+    this.sending = true;
+    void this.sendBatch(batch).finally(() => {
+      this.sending = false;
+      if (this.queue.length > 0) this.scheduleFlush();
+    });
   }
 
   private async sendBatch(batch: Queued[]): Promise<void> {

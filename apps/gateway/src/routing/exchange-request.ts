@@ -55,14 +55,18 @@ export function isJsonContentType(contentType: string | null): boolean {
  * (as X-Road does) so that the answer is bound to exactly what was asked, and used to recognise a replayed id.
  */
 export function requestHash(req: ExchangeRequest): string {
-  const h = createHash('sha256');
-  for (const part of [req.method, req.serviceCode, req.path, req.query, req.requestId, req.issue ?? '', req.contentType ?? '']) {
-    const bytes = Buffer.from(part, 'utf8');
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(bytes.length);
-    h.update(len).update(bytes);
+  const parts = [req.method, req.serviceCode, req.path, req.query, req.requestId, req.issue ?? '', req.contentType ?? ''];
+  let size = 0;
+  for (const part of parts) size += 4 + Buffer.byteLength(part, 'utf8');
+  // One buffer for the whole header part (a 4-byte big-endian length before each field), then the body.
+  const head = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const part of parts) {
+    const length = head.write(part, at + 4, 'utf8');
+    head.writeUInt32BE(length, at);
+    at += 4 + length;
   }
-  return h.update(req.body).digest('base64');
+  return createHash('sha256').update(head).update(req.body).digest('base64');
 }
 
 export function queryOf(originalUrl: string): string {
