@@ -92,6 +92,21 @@ describe('the lgsp command', () => {
       const ping = await fetch(`${base}/r1/ping`, { headers: { authorization: `Bearer ${access_token}` } });
       expect(ping.status).toBe(200);
       expect(await ping.json()).toMatchObject({ pong: true, client: qlvb.clientId, platform: { instance: 'lgsp-h56' } });
+
+      // A document from one demo agency to another, through the document-exchange process.
+      const tokenOf = async (c: { clientId: string; secret: string }) =>
+        ((await (await fetch(`${base}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.secret }) })).json()) as { access_token: string }).access_token;
+      const demo = clients as { clientId: string; secret: string; member: string }[];
+      const [sender, recipient] = demo.filter((c) => c.clientId.includes('-qlvb-'));
+      const sent = await fetch(`${base}/r1/document-exchange.documents/packages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await tokenOf(sender)}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ to: [{ organId: recipient.member }], code: { codeNumber: '1', codeNotation: 'E2E' }, documentType: { type: '1' }, subject: 'Kiểm thử đầu cuối' }),
+      });
+      expect(sent.status).toBe(201);
+      const { documentId } = (await sent.json()) as { documentId: string };
+      const inbox = await fetch(`${base}/r1/document-exchange.documents/inbox`, { headers: { authorization: `Bearer ${await tokenOf(recipient)}` } });
+      expect(((await inbox.json()) as { items: { documentId: string; from: string }[] }).items).toContainEqual(expect.objectContaining({ documentId, from: sender.member }));
       expect(up.stdout).toMatch(/\[broker\s*\] broker listening on/); // the service's own output, prefixed
 
       process.kill(brokerPid, 'SIGKILL');
@@ -114,8 +129,9 @@ describe('the lgsp command', () => {
       const up = lgsp('up', '--data-dir', join(dataDir, 'up-killed'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort));
       const broker = await up.waitForOutput(/broker\s+kafka:\/\/\S+\s+pid (\d+)/, 60_000);
       const gateway = await up.waitForOutput(/gateway\s+http:\/\/\S+\s+pid (\d+)/, 60_000);
+      const documents = await up.waitForOutput(/documents\s+document exchange.*pid (\d+)/, 60_000);
       up.kill('SIGKILL');
-      const pids = [Number(broker[1]), Number(gateway[1])];
+      const pids = [Number(broker[1]), Number(gateway[1]), Number(documents[1])];
       const deadline = Date.now() + 20_000;
       while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       expect(pids.filter(isAlive)).toEqual([]);

@@ -217,6 +217,42 @@ describe('@lgsp/messaging on the embedded broker', () => {
       await events.stop();
     });
 
+    it('keeps one produce request under way: what is published meanwhile, over many turns, goes in the next one', async () => {
+      const topic = 'it.events.one-in-flight';
+      await connection.ensureTopics([{ topic, partitions: 2 }]);
+      const events = await publisher();
+      const producer = (events as unknown as { slot: { producer: { sendBatch: (...a: unknown[]) => Promise<unknown> } } }).slot.producer;
+      const realSend = producer.sendBatch.bind(producer);
+      // The first request's answer is held back until the test lets it through, as a slow broker would.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const sent: number[] = [];
+      jest.spyOn(producer, 'sendBatch').mockImplementation(async (...args: unknown[]) => {
+        const request = args[0] as { topicMessages: { messages: unknown[] }[] };
+        sent.push(request.topicMessages.reduce((n, t) => n + t.messages.length, 0));
+        const answer = realSend(...args);
+        if (sent.length === 1) await held;
+        return answer;
+      });
+
+      const first = events.publish(topic, { value: 'first' });
+      const later: Promise<unknown>[] = [];
+      try {
+        await waitFor(() => sent.length === 1, 5000, 'the first produce request');
+        for (let turn = 0; turn < 5; turn++) {
+          later.push(events.publish(topic, { value: `turn-${turn}` }));
+          await new Promise((r) => setImmediate(r));
+        }
+        expect(sent).toEqual([1]);
+      } finally {
+        release();
+      }
+      await Promise.all([first, ...later]);
+      expect(sent).toEqual([1, 5]);
+      expect((await readTopicToEnd(connection, topic)).map((m) => m.value.toString()).sort()).toEqual(['first', 'turn-0', 'turn-1', 'turn-2', 'turn-3', 'turn-4']);
+      await events.stop();
+    });
+
     it('fails every caller of a produce request the broker cannot take, and serves the next ones with a new producer', async () => {
       const topic = 'it.events.coalesced-failure';
       await connection.ensureTopics([{ topic, partitions: 1 }]);
@@ -368,12 +404,12 @@ describe('@lgsp/messaging on the embedded broker', () => {
       expect(coded.headers[KafkaHeader.Status]).toBe('404');
       expect(coded.headers[KafkaHeader.ErrorCode]).toBe('CITIZEN_NOT_FOUND');
       expect(coded.headers[KafkaHeader.RequestId]).toBe('rid-err');
-      expect(json(coded)).toEqual({ code: 'CITIZEN_NOT_FOUND', message: 'no such citizen' });
+      expect(json(coded)).toEqual({ error: { code: 'CITIZEN_NOT_FOUND', message: 'no such citizen' } });
 
       const plain = await client.request(echoTopic, { value: JSON.stringify({ fail: 'plain' }) });
       expect(plain.headers[KafkaHeader.Status]).toBe('500');
       expect(plain.headers[KafkaHeader.ErrorCode]).toBe('PROVIDER_ERROR');
-      expect(json(plain)).toEqual({ code: 'PROVIDER_ERROR', message: 'database unreachable' });
+      expect(json(plain)).toEqual({ error: { code: 'PROVIDER_ERROR', message: 'database unreachable' } });
     });
 
     it('skips a request whose deadline has passed, and logs it', async () => {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readCliEnvironment } from './cli-environment';
 import { benchCommand } from './commands/bench.command';
 import { brokerCommand } from './commands/broker.command';
+import { edxmlCommand } from './commands/edxml.command';
 import { logCommand } from './commands/log.command';
 import { upCommand } from './commands/up.command';
 
@@ -19,7 +20,8 @@ function main(): void {
     .addCommand(upCommand(env))
     .addCommand(brokerCommand(env))
     .addCommand(benchCommand(env))
-    .addCommand(logCommand(env));
+    .addCommand(logCommand(env))
+    .addCommand(edxmlCommand());
   program.parseAsync(process.argv).catch((err: Error) => {
     process.stderr.write(`lgsp: ${err.stack ?? err.message}\n`);
     process.exit(1);

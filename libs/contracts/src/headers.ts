@@ -2,6 +2,8 @@
 export const KafkaHeader = {
   RequestId: 'lgsp-request-id',
   Client: 'lgsp-client',
+  /** The QCVN 102 code of the member agency the calling client system belongs to, as the gateway's registry says. */
+  ClientMember: 'lgsp-client-member',
   Service: 'lgsp-service',
   Issue: 'lgsp-issue',
   Method: 'lgsp-method',
@@ -34,4 +36,6 @@ export const HttpHeader = {
   Issue: 'x-lgsp-issue',
   /** On the response: SHA-256 of the request as received, binding the answer to what was asked. */
   RequestHash: 'x-lgsp-request-hash',
+  /** On a refusal passed on from a service: its machine-readable code (the body says it in a sentence). */
+  ErrorCode: 'x-lgsp-error-code',
 } as const;

@@ -9,6 +9,8 @@ export interface PlatformTopics {
   readonly registryAudit: string;
   /** Replies to request/reply calls, read by every gateway replica (each in its own consumer group). */
   readonly gatewayReplies: string;
+  /** The document exchange's record of what happened: packages accepted, deliveries acknowledged. */
+  readonly documentEvents: string;
   /** Requests to a request/reply service. */
   serviceRequests(serviceCode: string): string;
   /** Events sent to an event service. */
@@ -23,6 +25,7 @@ export function platformTopics(instance: string): PlatformTopics {
     messageLog: `${instance}.gateway.message-log`,
     registryAudit: `${instance}.gateway.registry-audit`,
     gatewayReplies: `${instance}.gateway.replies`,
+    documentEvents: `${instance}.document-exchange.events`,
     serviceRequests: (code) => `${instance}.service.${code}.requests`,
     serviceEvents: (code) => `${instance}.service.${code}.events`,
     deadLetter: (topic) => `${topic}.dead-letter`,

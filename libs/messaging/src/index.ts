@@ -11,5 +11,5 @@ export { RequestResponder } from './request-responder';
 export type { RequestHandler, RequestResponderOptions } from './request-responder';
 export { EventConsumer, NonRetryableError } from './event-consumer';
 export type { EventConsumerOptions, EventHandler } from './event-consumer';
-export { PROVIDER_ERROR } from './provider-error';
+export { errorReply, PROVIDER_ERROR } from './provider-error';
 export { readTopicToEnd } from './topic-reader';

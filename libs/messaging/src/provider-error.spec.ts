@@ -5,7 +5,7 @@ describe('errorReply', () => {
   it('carries a numeric status and a string code from the error', () => {
     const reply = errorReply(Object.assign(new Error('no such citizen'), { status: 404, code: 'CITIZEN_NOT_FOUND' }));
     expect(reply.headers).toMatchObject({ [KafkaHeader.Status]: '404', [KafkaHeader.ErrorCode]: 'CITIZEN_NOT_FOUND' });
-    expect(JSON.parse(String(reply.value))).toEqual({ code: 'CITIZEN_NOT_FOUND', message: 'no such citizen' });
+    expect(JSON.parse(String(reply.value))).toEqual({ error: { code: 'CITIZEN_NOT_FOUND', message: 'no such citizen' } });
   });
 
   it('falls back to 500 / PROVIDER_ERROR when status is not numeric or code not a string (e.g. a Node errno)', () => {

@@ -108,7 +108,8 @@ describe('generateThanhHoaDemo', () => {
       expect(registry.service(service)).toMatchObject({ kind: 'request-reply', bodyLogging: 'none' });
     }
     expect(registry.service('ping')).toMatchObject({ kind: 'request-reply', bodyLogging: 'full', provider: '000.00.00.H56' });
-    expect(registry.service('document-exchange.documents')).toMatchObject({ kind: 'event', bodyLogging: 'metadata' });
+    // Request-reply: the sender is answered with its receipt or the reason the package was refused.
+    expect(registry.service('document-exchange.documents')).toMatchObject({ kind: 'request-reply', bodyLogging: 'metadata' });
     expect(registry.service('case-tracking.cases')).toMatchObject({ kind: 'request-reply', bodyLogging: 'metadata' });
     expect(ask('h56-operator', 'case-tracking.cases')).toBe(false);
   });

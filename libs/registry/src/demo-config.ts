@@ -265,7 +265,8 @@ function demoServices(): ServiceConfig[] {
       code: 'document-exchange.documents',
       provider: PROVINCE_CODE,
       name: 'Liên thông văn bản điện tử',
-      kind: 'event',
+      // Request/reply, not an event: a package is validated before it is accepted, and the sender hears why not.
+      kind: 'request-reply',
       bodyLogging: 'metadata',
       timeoutMs: 10_000,
     },

@@ -9,7 +9,8 @@ import { generateSecret, hashSecret, parsePlatformConfig, serializePlatformConfi
 import { BrokerProcess, startBrokerProcess } from './broker-process';
 import { BenchChild, startForwarderProcess, startGatewayProcess } from './gateway-process';
 import { closedLoop, httpCall, loadAgent, LoadResult, LoadTarget, openLoop } from './http-load';
-import { machineBusyCpuSeconds, ownCpuSeconds, percentile, processCpuSeconds } from './process-cpu';
+import { CpuWatch, Measured, perRequest, r0, r2, round, settle, SETTLE_MS, TokenSource, withCpu } from './bench-support';
+import { percentile } from './process-cpu';
 
 export interface GatewayBenchOptions {
   /** Seconds of each measured closed-loop phase (gateway, then baseline). */
@@ -95,17 +96,6 @@ export interface GatewayBenchResult {
 /** Unique per run: with replicas, every Redis key of the run starts with it and is removed at the end. */
 const INSTANCE = `lgsp-bench-${randomBytes(4).toString('hex')}`;
 const CLIENT_ID = 'bench-agency-system';
-/** The token is renewed when this share of its lifetime has passed. */
-const TOKEN_RENEW_AT = 0.8;
-
-function round(n: number | null, digits = 0): number | null {
-  if (n === null || !Number.isFinite(n)) return null;
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
-
-const r0 = (n: number): number => round(n) ?? NaN;
-const r2 = (n: number): number => round(n, 2) ?? NaN;
 
 /** A platform with one agency system allowed to call `ping`, logged in full like the demo's; no rate limit. */
 async function writePlatformConfig(path: string, secret: string): Promise<void> {
@@ -133,49 +123,6 @@ async function writePlatformConfig(path: string, secret: string): Promise<void> 
   writeFileSync(path, serializePlatformConfig(config));
 }
 
-/** Client-credentials token for the benchmark client, renewed in the background before it expires. */
-class TokenSource {
-  private token = '';
-  private timer?: NodeJS.Timeout;
-
-  constructor(
-    private readonly origin: string,
-    private readonly secret: string,
-    private readonly progress: (text: string) => void,
-  ) {}
-
-  get authorization(): string {
-    return `Bearer ${this.token}`;
-  }
-
-  async start(): Promise<void> {
-    await this.refresh();
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-  }
-
-  private async refresh(): Promise<void> {
-    const res = await httpCall(`${this.origin}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: this.secret }).toString(),
-    });
-    if (res.status !== 200) throw new Error(`the gateway refused the benchmark client a token: HTTP ${res.status} ${res.body.toString('utf8')}`);
-    const body = JSON.parse(res.body.toString('utf8')) as { access_token: string; expires_in: number };
-    this.token = body.access_token;
-    const renewInS = Math.max(1, body.expires_in * TOKEN_RENEW_AT);
-    this.timer = setTimeout(() => {
-      this.refresh().catch((err: Error) => {
-        this.progress(`token refresh failed (${err.message}); retrying in 5 s`);
-        this.timer = setTimeout(() => void this.refresh().catch(() => undefined), 5000);
-      });
-    }, renewInS * 1000);
-    this.timer.unref();
-  }
-}
-
 /** One call through a target that must come back as ping's answer: the path works before it is measured. */
 async function probe(target: LoadTarget, what: string): Promise<void> {
   for (const url of target.urls) await probeOne(url, target, what);
@@ -192,38 +139,6 @@ async function probeOne(url: string, target: LoadTarget, what: string): Promise<
   if (res.status !== 200 || !pong) throw new Error(`${what}: expected ping's answer, got HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`);
 }
 
-interface CpuWatch {
-  readonly name: string;
-  readonly pid: number | null;
-}
-
-interface Measured<T> {
-  value: T;
-  cpu: Record<string, number | null>;
-  loadgenCpuS: number;
-  /** Machine-wide busy CPU less the benchmark's own processes: other work on a shared machine. */
-  otherCpuS: number | null;
-}
-
-async function withCpu<T>(watch: CpuWatch[], run: () => Promise<T>): Promise<Measured<T>> {
-  const before = watch.map((w) => (w.pid === null ? null : processCpuSeconds(w.pid)));
-  const machine0 = machineBusyCpuSeconds();
-  const own0 = ownCpuSeconds();
-  const value = await run();
-  const loadgenCpuS = ownCpuSeconds() - own0;
-  const machine1 = machineBusyCpuSeconds();
-  const cpu: Record<string, number | null> = {};
-  let ours: number | null = loadgenCpuS;
-  watch.forEach((w, i) => {
-    const after = w.pid === null ? null : processCpuSeconds(w.pid);
-    const b = before[i];
-    cpu[w.name] = b === null || after === null ? null : after - b;
-    ours = ours === null || cpu[w.name] === null ? null : ours + cpu[w.name]!;
-  });
-  const otherCpuS = machine0 === null || machine1 === null || ours === null ? null : Math.max(0, machine1 - machine0 - ours);
-  return { value, cpu, loadgenCpuS, otherCpuS };
-}
-
 function summary(label: string, r: LoadResult): string {
   const rps = r.ok / r.seconds;
   const errors = r.errors ? `, ${r.errors} errors (first: ${r.firstError})` : '';
@@ -234,10 +149,6 @@ interface TargetFigures {
   closed: Measured<LoadResult>;
   open: Measured<LoadResult>;
 }
-
-const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-/** Between phases, so that one phase's tail (collections, flushes) is not charged to the next. */
-const SETTLE_MS = 500;
 
 /**
  * Warm-up, the fixed-rate phase, then the measured closed loop; each phase on a fresh pool of keep-alive
@@ -267,10 +178,6 @@ async function benchTarget(label: string, target: LoadTarget, watch: CpuWatch[],
   opts.progress(summary(`${label} (closed loop)`, closed.value));
   if (closed.value.ok === 0) throw new Error(`${label}: no request succeeded (first error: ${closed.value.firstError})`);
   return { closed, open };
-}
-
-function perRequest(cpuS: number | null, requests: number): number | null {
-  return cpuS === null || requests === 0 ? null : round((cpuS * 1000) / requests, 3);
 }
 
 /**
@@ -340,7 +247,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       children.push(gateway);
       gateways.push(gateway);
     }
-    tokens = new TokenSource(gateways[0].origin, secret, opts.progress);
+    tokens = new TokenSource(gateways[0].origin, CLIENT_ID, secret, opts.progress);
     await tokens.start();
     const tokenSource = tokens;
 

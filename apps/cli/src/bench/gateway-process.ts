@@ -31,7 +31,7 @@ export interface GatewayProcessOptions {
   readonly log: (line: string) => void;
 }
 
-function stopper(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): () => Promise<void> {
+export function stopper(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): () => Promise<void> {
   return () =>
     new Promise<void>((done) => {
       if (child.exitCode !== null || child.signalCode !== null) return done();

@@ -15,6 +15,10 @@ export interface LoadTarget {
   readonly urls: readonly string[];
   /** Read before every request, so that a refreshed token is picked up at once. */
   readonly headers: () => Record<string, string>;
+  /** GET unless given. */
+  readonly method?: string;
+  /** Called for every request (each may need its own body, e.g. a new DocumentId); none unless given. */
+  readonly body?: () => Buffer;
 }
 
 export interface LoadResult {
@@ -99,7 +103,7 @@ function prepare(target: LoadTarget): Prepared[] {
   });
 }
 
-/** Sends one GET and calls back with null on a 2xx answer whose body has been read, or with what went wrong. */
+/** Sends one request and calls back with null on a 2xx answer whose body has been read, or with what went wrong. */
 function sendOne(p: Prepared, target: LoadTarget, agent: Agent, done: (error: string | null) => void): void {
   let settled = false;
   const settle = (error: string | null): void => {
@@ -107,7 +111,9 @@ function sendOne(p: Prepared, target: LoadTarget, agent: Agent, done: (error: st
     settled = true;
     done(error);
   };
-  const req = request({ hostname: p.hostname, port: p.port, path: p.path, method: 'GET', headers: target.headers(), agent }, (res) => {
+  const body = target.body?.();
+  const headers = body ? { ...target.headers(), 'content-length': String(body.length) } : target.headers();
+  const req = request({ hostname: p.hostname, port: p.port, path: p.path, method: target.method ?? 'GET', headers, agent }, (res) => {
     const status = res.statusCode ?? 0;
     res.on('data', () => undefined);
     res.on('end', () => settle(status >= 200 && status < 300 ? null : `HTTP ${status}`));
@@ -115,7 +121,7 @@ function sendOne(p: Prepared, target: LoadTarget, agent: Agent, done: (error: st
   });
   req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`timeout after ${REQUEST_TIMEOUT_MS} ms`)));
   req.on('error', (err) => settle(err.message));
-  req.end();
+  req.end(body);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { BrokerBenchResult, runBrokerBench } from '../bench/broker-bench';
+import { DocumentsBenchResult, runDocumentsBench } from '../bench/documents-bench';
 import { GatewayBenchResult, runGatewayBench } from '../bench/gateway-bench';
 import { CliEnvironment } from '../cli-environment';
 import { parsePositiveInt, parsePositiveNumber } from '../options';
@@ -15,13 +16,29 @@ interface BenchOptions {
   duration: number;
   warmup: number;
   concurrency: number;
-  rate: number;
+  rate?: number;
   replicas: number;
   rateDuration: number;
   gatewayCpuProf?: string;
+  packageKib: number;
 }
 
-const SUITES = ['broker', 'gateway'] as const;
+const SUITES = ['broker', 'gateway', 'documents'] as const;
+
+/** The fixed rate each suite's targets are stated at: 500 requests/s for the gateway, 200 packages/s for documents. */
+const DEFAULT_RATE = { gateway: 500, documents: 200 } as const;
+
+function printDocumentsTable(r: DocumentsBenchResult): void {
+  const lines = [
+    `documents benchmark: ${r.package_bytes}-byte edXML packages through the gateway, ${r.concurrency} in flight, ${r.duration_s} s per phase`,
+    `  packages/s to 1 recipient      ${r.docs_per_s_1}`,
+    `  packages/s to 10 recipients    ${r.docs_per_s_10} (${r.deliveries_per_s_10} deliveries/s)`,
+    `  at ${r.fixed_rate}/s: p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms`,
+    `  CPU ms per package (1 recipient): gateway ${r.gateway_cpu_ms_per_doc_1}, document exchange ${r.document_exchange_cpu_ms_per_doc_1}, broker ${r.broker_cpu_ms_per_doc_1}, load generator ${r.loadgen_cpu_ms_per_doc_1}`,
+    `  errors ${r.errors}; ${r.verified_in_inbox} packages found in the first recipient's inbox; rest of the machine ${r.other_cpu_s} CPU s`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
 type Suite = (typeof SUITES)[number];
 
 function printBrokerTable(r: BrokerBenchResult): void {
@@ -76,23 +93,39 @@ export function benchCommand(env: CliEnvironment): Command {
     .option('--in-flight <n>', 'broker: concurrent sends per producer', parsePositiveInt, 8)
     .option('--consumers <n>', 'broker: members of the consumer group', parsePositiveInt, 1)
     .option('--partitions <n>', 'broker: partitions of the benchmark topic', parsePositiveInt, 6)
-    .option('--duration <s>', 'gateway: seconds of each measured fixed-concurrency phase', parsePositiveNumber, 10)
-    .option('--warmup <s>', 'gateway: seconds of unmeasured load before each target is measured', parsePositiveNumber, 5)
-    .option('--concurrency <n>', 'gateway: requests kept in flight', parsePositiveInt, 32)
-    .option('--rate <n>', 'gateway: requests per second of the fixed-rate phase', parsePositiveInt, 500)
-    .option('--rate-duration <s>', 'gateway: seconds of the fixed-rate phase', parsePositiveNumber, 5)
+    .option('--duration <s>', 'gateway, documents: seconds of each measured fixed-concurrency phase', parsePositiveNumber, 10)
+    .option('--warmup <s>', 'gateway, documents: seconds of unmeasured load before each target is measured', parsePositiveNumber, 5)
+    .option('--concurrency <n>', 'gateway, documents: requests kept in flight', parsePositiveInt, 32)
+    .option('--rate <n>', 'gateway, documents: requests per second of the fixed-rate phase (default 500 for gateway, 200 for documents)', parsePositiveInt)
+    .option('--rate-duration <s>', 'gateway, documents: seconds of the fixed-rate phase', parsePositiveNumber, 5)
     .option('--replicas <n>', 'gateway: gateway processes behind the load generator, sharing their state through Redis (REDIS_URL) when more than one', parsePositiveInt, 1)
     .option('--gateway-cpu-prof <dir>', 'gateway: write a V8 CPU profile of the (first) gateway process into this directory')
+    .option('--package-kib <n>', 'documents: size of each package in KiB', parsePositiveInt, 10)
     .action(async (suite: Suite, opts: BenchOptions) => {
       const progress = (text: string): void => {
         process.stderr.write(`${text}\n`);
       };
+      if (suite === 'documents') {
+        const result = await runDocumentsBench({
+          durationS: opts.duration,
+          warmupS: opts.warmup,
+          concurrency: opts.concurrency,
+          rate: opts.rate ?? DEFAULT_RATE.documents,
+          rateDurationS: opts.rateDuration,
+          packageBytes: opts.packageKib * 1024,
+          cliEntry: process.argv[1],
+          progress,
+        });
+        if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        else printDocumentsTable(result);
+        process.exit(0);
+      }
       if (suite === 'gateway') {
         const result = await runGatewayBench({
           durationS: opts.duration,
           warmupS: opts.warmup,
           concurrency: opts.concurrency,
-          rate: opts.rate,
+          rate: opts.rate ?? DEFAULT_RATE.gateway,
           rateDurationS: opts.rateDuration,
           replicas: opts.replicas,
           redisUrl: env.redisUrl,

@@ -5,6 +5,7 @@ import { ServiceSpec } from './service-spec';
 /** dist/apps, seen from this file's compiled location (dist/apps/cli/src/supervisor). */
 const DIST_APPS = join(__dirname, '..', '..', '..');
 const GATEWAY_READY_LINE = /^gateway listening on (\S+)$/m;
+const DOCUMENT_EXCHANGE_READY_LINE = /^document-exchange ready$/m;
 
 export interface PlatformLayout {
   readonly dataDir: string;
@@ -28,6 +29,18 @@ export function platformServices(layout: PlatformLayout): ServiceSpec[] {
       args: [layout.cliEntry, 'broker', '--port', String(layout.kafkaPort), '--data-dir', join(layout.dataDir, 'kafka')],
       readyLine: BROKER_READY_LINE,
       describe: (m) => `kafka://${m[1]}:${m[2]}`,
+    },
+    {
+      // Before the gateway: when the gateway reports ready, documents can already be sent.
+      name: 'documents',
+      command: process.execPath,
+      args: [join(DIST_APPS, 'document-exchange', 'src', 'main.js')],
+      env: {
+        LGSP_CONFIG: layout.platformConfig,
+        KAFKA_BROKERS: `127.0.0.1:${layout.kafkaPort}`,
+      },
+      readyLine: DOCUMENT_EXCHANGE_READY_LINE,
+      describe: () => 'document exchange (service document-exchange.documents)',
     },
     {
       name: 'gateway',

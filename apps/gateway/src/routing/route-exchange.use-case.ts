@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { KafkaHeader, PlatformTopics } from '@lgsp/contracts';
+import { HttpHeader, KafkaHeader, PlatformTopics } from '@lgsp/contracts';
 import { DeadlineExceededError, EventPublisher, OutgoingMessage, RequestReplyClient } from '@lgsp/messaging';
 import { currentTraceHeaders } from '@lgsp/observability';
 import { Registry } from '@lgsp/registry';
@@ -85,6 +85,7 @@ export class RouteExchangeUseCase {
         headers: {
           [KafkaHeader.RequestId]: req.requestId,
           [KafkaHeader.Client]: req.clientId,
+          [KafkaHeader.ClientMember]: this.registry.client(req.clientId)?.member ?? '',
           [KafkaHeader.Service]: service.code,
           [KafkaHeader.Method]: req.method,
           [KafkaHeader.Path]: req.query ? `${req.path}?${req.query}` : req.path,
@@ -126,7 +127,11 @@ export class RouteExchangeUseCase {
       const reply = await this.requests.request(this.topics.serviceRequests(serviceCode), message, { deadlineMs: timeoutMs });
       const status = Number(reply.headers[KafkaHeader.Status] ?? 200);
       const contentType = reply.headers[KafkaHeader.ContentType] ?? 'application/json';
-      return { status: Number.isInteger(status) && status >= 200 && status <= 599 ? status : 502, headers: { 'content-type': contentType }, body: reply.value };
+      const headers: Record<string, string> = { 'content-type': contentType };
+      // A provider's refusal keeps its machine-readable code on the way out, for the client and the message log.
+      const errorCode = reply.headers[KafkaHeader.ErrorCode];
+      if (errorCode && /^[A-Z][A-Z0-9_]{0,63}$/.test(errorCode)) headers[HttpHeader.ErrorCode] = errorCode;
+      return { status: Number.isInteger(status) && status >= 200 && status <= 599 ? status : 502, headers, body: reply.value };
     } catch (err) {
       if (err instanceof DeadlineExceededError) {
         throw new GatewayError('UPSTREAM_TIMEOUT', `Service "${serviceCode}" did not answer within ${timeoutMs} ms.`);

@@ -57,13 +57,24 @@ export class RoutingController {
       requestBody: body,
       responseBody: answer.body,
       contentType: contentType ?? null,
-      faultCode: null,
-      faultMessage: null,
+      faultCode: answer.status >= 400 ? (answer.headers[HttpHeader.ErrorCode] ?? null) : null,
+      faultMessage: answer.status >= 400 ? providerMessage(answer.body) : null,
     });
     res.status(answer.status);
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     res.setHeader(HttpHeader.RequestHash, answer.requestHash);
     if (answer.replayed) res.setHeader('x-lgsp-replayed', 'true');
     res.end(answer.body);
+  }
+}
+
+/** The sentence of a service's refusal ({error: {code, message}}), for the message log; null when the body is not one. */
+function providerMessage(body: Buffer): string | null {
+  if (body.length === 0 || body.length > 64 * 1024 || body[0] !== 0x7b) return null;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { error?: { message?: unknown } };
+    return typeof parsed.error?.message === 'string' ? parsed.error.message.slice(0, 500) : null;
+  } catch {
+    return null;
   }
 }

@@ -1,0 +1,102 @@
+import { httpCall } from './http-load';
+import { machineBusyCpuSeconds, ownCpuSeconds, processCpuSeconds } from './process-cpu';
+
+/** What the benchmark suites share: rounding, CPU accounting per phase, a self-renewing token. */
+
+export function round(n: number | null, digits = 0): number | null {
+  if (n === null || !Number.isFinite(n)) return null;
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export const r0 = (n: number): number => round(n) ?? NaN;
+export const r2 = (n: number): number => round(n, 2) ?? NaN;
+
+
+/** The token is renewed when this share of its lifetime has passed. */
+const TOKEN_RENEW_AT = 0.8;
+
+/** Client-credentials token for a benchmark client, renewed in the background before it expires. */
+export class TokenSource {
+  private token = '';
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly origin: string,
+    private readonly clientId: string,
+    private readonly secret: string,
+    private readonly progress: (text: string) => void,
+  ) {}
+
+  get authorization(): string {
+    return `Bearer ${this.token}`;
+  }
+
+  async start(): Promise<void> {
+    await this.refresh();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private async refresh(): Promise<void> {
+    const res = await httpCall(`${this.origin}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.clientId, client_secret: this.secret }).toString(),
+    });
+    if (res.status !== 200) throw new Error(`the gateway refused the benchmark client a token: HTTP ${res.status} ${res.body.toString('utf8')}`);
+    const body = JSON.parse(res.body.toString('utf8')) as { access_token: string; expires_in: number };
+    this.token = body.access_token;
+    const renewInS = Math.max(1, body.expires_in * TOKEN_RENEW_AT);
+    this.timer = setTimeout(() => {
+      this.refresh().catch((err: Error) => {
+        this.progress(`token refresh failed (${err.message}); retrying in 5 s`);
+        this.timer = setTimeout(() => void this.refresh().catch(() => undefined), 5000);
+      });
+    }, renewInS * 1000);
+    this.timer.unref();
+  }
+}
+
+export interface CpuWatch {
+  readonly name: string;
+  readonly pid: number | null;
+}
+
+export interface Measured<T> {
+  value: T;
+  cpu: Record<string, number | null>;
+  loadgenCpuS: number;
+  /** Machine-wide busy CPU less the benchmark's own processes: other work on a shared machine. */
+  otherCpuS: number | null;
+}
+
+export async function withCpu<T>(watch: CpuWatch[], run: () => Promise<T>): Promise<Measured<T>> {
+  const before = watch.map((w) => (w.pid === null ? null : processCpuSeconds(w.pid)));
+  const machine0 = machineBusyCpuSeconds();
+  const own0 = ownCpuSeconds();
+  const value = await run();
+  const loadgenCpuS = ownCpuSeconds() - own0;
+  const machine1 = machineBusyCpuSeconds();
+  const cpu: Record<string, number | null> = {};
+  let ours: number | null = loadgenCpuS;
+  watch.forEach((w, i) => {
+    const after = w.pid === null ? null : processCpuSeconds(w.pid);
+    const b = before[i];
+    cpu[w.name] = b === null || after === null ? null : after - b;
+    ours = ours === null || cpu[w.name] === null ? null : ours + cpu[w.name]!;
+  });
+  const otherCpuS = machine0 === null || machine1 === null || ours === null ? null : Math.max(0, machine1 - machine0 - ours);
+  return { value, cpu, loadgenCpuS, otherCpuS };
+}
+
+export const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Between phases, so that one phase's tail (collections, flushes) is not charged to the next. */
+export const SETTLE_MS = 500;
+
+export function perRequest(cpuS: number | null, requests: number): number | null {
+  return cpuS === null || requests === 0 ? null : round((cpuS * 1000) / requests, 3);
+}
+

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** Infrastructure and policy from the environment, validated once at boot (a bad value stops the process). */
+export const documentExchangeConfigSchema = z.object({
+  LGSP_CONFIG: z.string().min(1, 'the platform configuration file is required (LGSP_CONFIG)'),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean)),
+  /** Per platform: `required`, `verify-if-present` (some senders ship empty signatures) or `off`. */
+  EDXML_SIGNATURE_POLICY: z.enum(['required', 'verify-if-present', 'off']).default('verify-if-present'),
+  /** PEM files (comma-separated) of the CA or agency certificates trusted for signatures. */
+  EDXML_TRUST_STORE: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean)),
+  /**
+   * The largest package, in bytes. Below the gateway's body limit, and each accepted package is one Kafka record:
+   * Apache Kafka's default record limit is 1 MiB, so a production topic needs max.message.bytes raised to match.
+   */
+  EDXML_MAX_PACKAGE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+  EDXML_MAX_ATTACHMENT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+  /** Set by `lgsp up`: the process stops when its supervisor is gone. */
+  LGSP_SUPERVISOR_PID: z.coerce.number().int().positive().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type DocumentExchangeConfig = z.infer<typeof documentExchangeConfigSchema>;
+
+export function readDocumentExchangeConfig(env: NodeJS.ProcessEnv = process.env): DocumentExchangeConfig {
+  const parsed = documentExchangeConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid document-exchange environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { KafkaHeader, PlatformTopics } from '@lgsp/contracts';
+import { errorReply, IncomingMessage, MessagingConnection, OutgoingMessage, RequestResponder } from '@lgsp/messaging';
+import { Registry } from '@lgsp/registry';
+import { DOCUMENT_TOPICS } from '../config/tokens';
+import { Caller } from '../exchange/caller';
+import { DocumentExchangeError } from '../exchange/document-exchange-error';
+import { InboxUseCase } from '../exchange/inbox.use-case';
+import { SendPackageUseCase } from '../exchange/send-package.use-case';
+import { SentDocumentsUseCase } from '../exchange/sent-documents.use-case';
+
+/** The gateway service the exchange answers (its catalog code). */
+export const DOCUMENT_SERVICE = 'document-exchange.documents';
+
+const json = (status: number, body: unknown): OutgoingMessage => ({
+  value: JSON.stringify(body),
+  headers: { [KafkaHeader.Status]: String(status), [KafkaHeader.ContentType]: 'application/json' },
+});
+
+const DELIVERY = /^\/inbox\/([0-9a-f-]{36})(\/ack)?$/;
+
+/**
+ * The exchange's API, reached through the gateway as `/r1/document-exchange.documents/…`. The gateway has already
+ * authenticated the caller and checked its grant; it passes the client and its member agency in headers.
+ *
+ * | method and path | does |
+ * |---|---|
+ * | POST /packages | send a document or status package (edXML, or the JSON form) |
+ * | GET /inbox?state=&limit=&after= | what waits for my agency |
+ * | GET /inbox/{deliveryId} | one package, as edXML |
+ * | POST /inbox/{deliveryId}/ack | transport acknowledgement {"status": "done" or "fail", "reason"?} |
+ * | GET /sent?limit= | my agency's documents and where each recipient stands |
+ * | GET /sent/timeline?documentId= | one document's timeline |
+ */
+@Injectable()
+export class DocumentServiceResponder implements OnApplicationShutdown {
+  private readonly logger = new Logger('DocumentService');
+  private responder?: RequestResponder;
+
+  constructor(
+    private readonly connection: MessagingConnection,
+    @Inject(DOCUMENT_TOPICS) private readonly topics: PlatformTopics,
+    private readonly registry: Registry,
+    private readonly send: SendPackageUseCase,
+    private readonly inbox: InboxUseCase,
+    private readonly sent: SentDocumentsUseCase,
+  ) {}
+
+  async start(): Promise<void> {
+    this.responder = new RequestResponder(this.connection, {
+      topic: this.topics.serviceRequests(DOCUMENT_SERVICE),
+      groupId: `${this.registry.platform.instance}.service.${DOCUMENT_SERVICE}`,
+      handler: (request) => this.handle(request),
+    });
+    await this.responder.start();
+  }
+
+  async handle(request: IncomingMessage): Promise<OutgoingMessage> {
+    try {
+      return await this.route(request);
+    } catch (error) {
+      if (error instanceof DocumentExchangeError) return errorReply(error);
+      this.logger.error(`request ${request.headers[KafkaHeader.RequestId] ?? '?'} failed: ${(error as Error).stack ?? error}`);
+      return errorReply(Object.assign(new Error('The document exchange could not complete the request.'), { status: 500, code: 'INTERNAL_ERROR' }));
+    }
+  }
+
+  private async route(request: IncomingMessage): Promise<OutgoingMessage> {
+    const caller: Caller = { clientId: request.headers[KafkaHeader.Client] ?? '', member: request.headers[KafkaHeader.ClientMember] ?? '' };
+    if (!caller.clientId || !caller.member) {
+      throw new DocumentExchangeError(400, 'NO_CALLER', 'The request carries no client identity; the document exchange is reached through the gateway.');
+    }
+    const method = (request.headers[KafkaHeader.Method] ?? 'GET').toUpperCase();
+    const url = new URL(request.headers[KafkaHeader.Path] ?? '/', 'http://exchange.invalid');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+
+    if (path === '/packages' && method === 'POST') {
+      const receipt = await this.send.send(caller, request.value, request.headers[KafkaHeader.ContentType] ?? null);
+      return json(receipt.replayed ? 200 : 201, receipt);
+    }
+    if (path === '/inbox' && method === 'GET') return json(200, this.inbox.list(caller, url.searchParams));
+    const delivery = DELIVERY.exec(path);
+    if (delivery && !delivery[2] && method === 'GET') {
+      return { value: this.inbox.fetch(caller, delivery[1]), headers: { [KafkaHeader.Status]: '200', [KafkaHeader.ContentType]: 'application/xml; charset=utf-8' } };
+    }
+    if (delivery && delivery[2] && method === 'POST') return json(200, await this.inbox.acknowledge(caller, delivery[1], request.value));
+    if (path === '/sent' && method === 'GET') return json(200, this.sent.list(caller, url.searchParams));
+    if (path === '/sent/timeline' && method === 'GET') return json(200, this.sent.timeline(caller, url.searchParams));
+    const known = ['/packages', '/inbox', '/sent', '/sent/timeline'].includes(path) || delivery !== null;
+    throw known
+      ? new DocumentExchangeError(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${path}.`)
+      : new DocumentExchangeError(404, 'NOT_FOUND', `There is no ${path} in the document exchange (see /packages, /inbox, /sent).`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.responder?.stop();
+  }
+}

@@ -1,0 +1,10 @@
+export * from './edxml-error';
+export * from './edxml-format';
+export * from './edxml-package';
+export * from './limits';
+export * from './edxml';
+export * from './build-package';
+export * from './signature';
+export * from './trust-store';
+export { readPackage, envelopeParts } from './read-package';
+export { parseSafeXml } from './safe-xml';
