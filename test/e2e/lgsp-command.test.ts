@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { cliEntry } from '@lgsp/test-support/cli-entry';
-import { Spawned, freePort, isAlive } from '@lgsp/test-support/spawned';
+import { Spawned, freePort, freePorts, isAlive } from '@lgsp/test-support/spawned';
 
 /** The `lgsp` command as a person runs it: real processes, real signals. */
 describe('the lgsp command', () => {
@@ -66,8 +66,7 @@ describe('the lgsp command', () => {
 
   describe('lgsp up', () => {
     it('starts the platform, restarts a crashed service, and stops everything on Ctrl-C', async () => {
-      const port = await freePort();
-      const gatewayPort = await freePort();
+      const [port, gatewayPort] = await freePorts(2);
       const up = lgsp('up', '--data-dir', join(dataDir, 'up'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort));
       const table = await up.waitForOutput(/broker\s+kafka:\/\/127\.0\.0\.1:(\d+)\s+pid (\d+)/, 60_000);
       expect(Number(table[1])).toBe(port);
@@ -124,8 +123,7 @@ describe('the lgsp command', () => {
     }, 120_000);
 
     it('takes its services down with it when the supervisor itself is killed', async () => {
-      const port = await freePort();
-      const gatewayPort = await freePort();
+      const [port, gatewayPort] = await freePorts(2);
       const up = lgsp('up', '--data-dir', join(dataDir, 'up-killed'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort));
       const broker = await up.waitForOutput(/broker\s+kafka:\/\/\S+\s+pid (\d+)/, 60_000);
       const gateway = await up.waitForOutput(/gateway\s+http:\/\/\S+\s+pid (\d+)/, 60_000);

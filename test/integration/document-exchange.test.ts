@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { buildDocumentPackage, buildStatusPackage, parseEdxml, signPackage } from '@lgsp/edxml';
 import { hashSecret, parsePlatformConfig, PlatformConfig, Registry } from '@lgsp/registry';
@@ -22,6 +25,8 @@ const SERVICE = '/r1/document-exchange.documents';
 const TU_PHAP = '000.00.02.H56';
 const NOI_VU = '000.00.03.H56';
 const THANH_PHO = '000.00.31.H56';
+const XAY_DUNG = '000.00.05.H56';
+const OPERATOR = 'h56-operator';
 
 /**
  * Document exchange as agency systems use it, through the real gateway and Kafka: send, inbox, transport ack,
@@ -40,12 +45,23 @@ describe('document exchange through the gateway', () => {
   let strangerKey: TestIdentity;
   const tokens = new Map<string, string>();
   const SECRET = 'document-system-secret-0123456789';
-  const clients: Record<string, string> = { [TU_PHAP]: 'h56-qlvb-so-tu-phap', [NOI_VU]: 'h56-qlvb-so-noi-vu', [THANH_PHO]: 'h56-qlvb-tp-thanh-hoa' };
+  const clients: Record<string, string> = { [TU_PHAP]: 'h56-qlvb-so-tu-phap', [NOI_VU]: 'h56-qlvb-so-noi-vu', [THANH_PHO]: 'h56-qlvb-tp-thanh-hoa', [XAY_DUNG]: 'h56-qlvb-so-xay-dung' };
 
   const startExchange = () =>
     startDocumentExchange(
       DocumentExchangeModule.forRoot(
-        readDocumentExchangeConfig({ LGSP_CONFIG: 'unused', KAFKA_BROKERS: tb.bootstrap, LOG_LEVEL: 'silent', EDXML_TRUST_STORE: join(dir, 'ca.pem'), EDXML_MAX_PACKAGE_BYTES: '200000' }),
+        readDocumentExchangeConfig({
+          LGSP_CONFIG: 'unused',
+          KAFKA_BROKERS: tb.bootstrap,
+          LOG_LEVEL: 'silent',
+          EDXML_TRUST_STORE: join(dir, 'ca.pem'),
+          EDXML_MAX_PACKAGE_BYTES: '200000',
+          // Pushes: three attempts, tens of milliseconds apart, so that giving up is seen in a test.
+          DOCUMENT_PUSH_MAX_ATTEMPTS: '3',
+          DOCUMENT_PUSH_FIRST_DELAY_MS: '20',
+          DOCUMENT_PUSH_MAX_DELAY_MS: '100',
+          DOCUMENT_PUSH_TIMEOUT_MS: '5000',
+        }),
         new Registry(config),
       ),
     );
@@ -65,10 +81,19 @@ describe('document exchange through the gateway', () => {
         { code: TU_PHAP, name: 'Sở Tư pháp', kind: 'department', parent: '000.00.00.H56' },
         { code: NOI_VU, name: 'Sở Nội vụ', kind: 'department', parent: '000.00.00.H56' },
         { code: THANH_PHO, name: 'UBND TP Thanh Hóa', kind: 'district', parent: '000.00.00.H56' },
+        { code: XAY_DUNG, name: 'Sở Xây dựng', kind: 'department', parent: '000.00.00.H56' },
       ],
-      clients: Object.entries(clients).map(([member, id]) => ({ id, member, name: id, secretHash, tier: 'silver', roles: ['agency-system'], groups: ['document-systems'], enabled: true })),
+      clients: [
+        ...Object.entries(clients).map(([member, id]) => ({ id, member, name: id, secretHash, tier: 'silver', roles: ['agency-system' as const], groups: ['document-systems'], enabled: true })),
+        { id: OPERATOR, member: '000.00.00.H56', name: 'Vận hành', secretHash, tier: 'silver', roles: ['operator' as const], enabled: true },
+      ],
       services: [{ code: 'document-exchange.documents', provider: '000.00.00.H56', name: 'Liên thông văn bản', kind: 'request-reply', bodyLogging: 'metadata', timeoutMs: 10_000 }],
-      grants: [{ service: 'document-exchange.documents', group: 'document-systems' }],
+      grants: [
+        { service: 'document-exchange.documents', group: 'document-systems' },
+        { service: 'document-exchange.documents', client: OPERATOR, methods: ['GET'], paths: ['/operations'] },
+        // Wider than an operator should have, so that the exchange's own role check is what refuses /inbox.
+        { service: 'document-exchange.documents', client: OPERATOR, methods: ['GET'], paths: ['/inbox'] },
+      ],
     });
     exchange = await startExchange();
     gateway = await createGatewayApp(
@@ -76,7 +101,7 @@ describe('document exchange through the gateway', () => {
     );
     await gateway.init();
     http = request(gateway.getHttpServer());
-    for (const [member, id] of Object.entries(clients)) {
+    for (const [member, id] of [...Object.entries(clients), [OPERATOR, OPERATOR]]) {
       const res = await http.post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: id, client_secret: SECRET });
       tokens.set(member, `Bearer ${res.body.access_token}`);
     }
@@ -253,6 +278,161 @@ describe('document exchange through the gateway', () => {
       expect(res.status).toBe(400);
       const logged = await http.get('/message-log').query({ requestId: 'refused-not-xml' }).set('Authorization', as(TU_PHAP));
       expect(logged.body.items[0]).toMatchObject({ service: 'document-exchange.documents', status: 400, succeeded: false, faultCode: 'EDXML_NOT_XML', faultMessage: expect.stringContaining('not well-formed XML') });
+    });
+  });
+
+  describe('push: deliveries go to a registered callback, signed, retried, and stay in the inbox until acknowledged', () => {
+    interface Pushed {
+      headers: IncomingHttpHeaders;
+      body: string;
+    }
+    /** The agency system's callback: records every push and answers with the next planned status (200 when none). */
+    let receiver: Server;
+    let callbackUrl: string;
+    const pushes: Pushed[] = [];
+    let plan: (number | 'hang')[] = [];
+
+    beforeAll(async () => {
+      receiver = createServer((req, res) => {
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (c: string) => (body += c));
+        req.on('end', () => {
+          pushes.push({ headers: req.headers, body });
+          const answer = plan.shift() ?? 200;
+          if (answer !== 'hang') res.writeHead(answer).end();
+        });
+      });
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+      callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/lgsp-push`;
+    });
+    afterAll(async () => {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
+    });
+    beforeEach(() => {
+      pushes.length = 0;
+      plan = [];
+    });
+
+    const subscribe = async (member: string) => {
+      const res = await http.put(`${SERVICE}/push`).set('Authorization', as(member)).send({ url: callbackUrl });
+      expect(res.status).toBe(200);
+      return res.body as { url: string; secret: string };
+    };
+    const pushesOf = (deliveryId: string) => pushes.filter((p) => p.headers['webhook-id'] === deliveryId);
+    const eventually = async <T>(probe: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const value = await probe();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const pushStatus = async (member: string) => (await http.get(`${SERVICE}/push`).set('Authorization', as(member))).body;
+
+    it('pushes each new delivery, signed per Standard Webhooks, and keeps it in the inbox until acknowledged', async () => {
+      const { secret, url } = await subscribe(XAY_DUNG);
+      expect(url).toBe(callbackUrl);
+      expect(secret).toMatch(/^whsec_/);
+      const sent = await send(TU_PHAP, buildDocumentPackage(doc(20, { to: [{ organId: XAY_DUNG }] })));
+      const deliveryId = sent.body.deliveries[0].deliveryId as string;
+
+      const push = await eventually(() => pushesOf(deliveryId)[0], 'the push');
+      expect(push.headers).toMatchObject({
+        'content-type': 'application/xml; charset=utf-8',
+        'x-lgsp-delivery-id': deliveryId,
+        'x-lgsp-package-id': sent.body.packageId,
+        'x-lgsp-package-kind': 'document',
+        'x-lgsp-from': TU_PHAP,
+      });
+      expect(decodeURIComponent(String(push.headers['x-lgsp-document-id']))).toBe(sent.body.documentId);
+      // The receiver verifies with any Standard Webhooks library; a forged body fails.
+      expect(() => new Webhook(secret).verify(push.body, push.headers as Record<string, string>, { jsonParse: false })).not.toThrow();
+      expect(() => new Webhook(secret).verify(push.body.replace('V/v', 'X/x'), push.headers as Record<string, string>, { jsonParse: false })).toThrow();
+      expect(parseEdxml(push.body).package).toMatchObject({ documentId: sent.body.documentId, traces: [{ organId: TU_PHAP }, { organId: '000.00.00.H56' }] });
+
+      expect((await inbox(XAY_DUNG)).map((i) => i.deliveryId)).toContain(deliveryId);
+      expect((await http.post(`${SERVICE}/inbox/${deliveryId}/ack`).set('Authorization', as(XAY_DUNG)).send({ status: 'done' })).status).toBe(200);
+      expect(await pushStatus(XAY_DUNG)).toEqual({ subscription: { url: callbackUrl, subscribedAt: expect.any(String), client: clients[XAY_DUNG] }, retrying: [], failed: [] });
+    });
+
+    it('retries with backoff until the callback takes it, under the same webhook-id', async () => {
+      plan = [503, 500];
+      const sent = await send(TU_PHAP, buildDocumentPackage(doc(21, { to: [{ organId: XAY_DUNG }] })));
+      const deliveryId = sent.body.deliveries[0].deliveryId as string;
+      await eventually(() => (pushesOf(deliveryId).length === 3 ? true : undefined), 'three attempts');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(pushesOf(deliveryId)).toHaveLength(3);
+      expect((await pushStatus(XAY_DUNG)).failed).toEqual([]);
+    });
+
+    it('gives up after the last attempt: the agency and operators see it, it waits in the inbox, and a retry pushes it', async () => {
+      plan = [500, 500, 500];
+      const sent = await send(TU_PHAP, buildDocumentPackage(doc(22, { to: [{ organId: XAY_DUNG }] })));
+      const deliveryId = sent.body.deliveries[0].deliveryId as string;
+      const [failed] = await eventually(async () => {
+        const status = await pushStatus(XAY_DUNG);
+        return status.failed.length > 0 ? status.failed : undefined;
+      }, 'the push to be given up');
+      expect(failed).toEqual({
+        deliveryId,
+        recipient: XAY_DUNG,
+        packageId: sent.body.packageId,
+        documentId: sent.body.documentId,
+        kind: 'document',
+        url: callbackUrl,
+        attempts: 3,
+        failedAt: expect.any(String),
+        error: 'the callback answered HTTP 500',
+      });
+      expect((await inbox(XAY_DUNG)).map((i) => i.deliveryId)).toContain(deliveryId);
+
+      const operations = await http.get(`${SERVICE}/operations/push`).set('Authorization', as(OPERATOR));
+      expect(operations.status).toBe(200);
+      expect(operations.body).toMatchObject({ subscriptions: [{ organId: XAY_DUNG, url: callbackUrl }], failed: [failed], failedTotal: 1 });
+      expect(JSON.stringify(operations.body)).not.toContain('whsec_');
+      expectRefused(await http.get(`${SERVICE}/operations/push`).set('Authorization', as(XAY_DUNG)), 403, 'OPERATORS_ONLY');
+      expectRefused(await http.get(`${SERVICE}/inbox`).set('Authorization', as(OPERATOR)), 403, 'AGENCY_SYSTEMS_ONLY');
+
+      const retry = await http.post(`${SERVICE}/push/retry`).set('Authorization', as(XAY_DUNG));
+      expect(retry.status).toBe(202);
+      expect(retry.body).toEqual({ organId: XAY_DUNG, retrying: 1 });
+      await eventually(() => (pushesOf(deliveryId).length === 4 ? true : undefined), 'the retried push');
+      await eventually(async () => ((await pushStatus(XAY_DUNG)).failed.length === 0 ? true : undefined), 'the failure to clear');
+    });
+
+    it('pushes after a restart what it had not finished pushing before it (at least once)', async () => {
+      plan = ['hang'];
+      const sent = await send(TU_PHAP, buildDocumentPackage(doc(23, { to: [{ organId: XAY_DUNG }] })));
+      const deliveryId = sent.body.deliveries[0].deliveryId as string;
+      await eventually(() => pushesOf(deliveryId)[0], 'the first attempt');
+      await exchange.close();
+      receiver.closeAllConnections();
+      exchange = await startExchange();
+      await eventually(() => (pushesOf(deliveryId).length === 2 ? true : undefined), 'the push after the restart');
+    });
+
+    it('stops pushing when the agency unsubscribes; the inbox still has everything', async () => {
+      expect((await http.delete(`${SERVICE}/push`).set('Authorization', as(XAY_DUNG))).body).toEqual({ organId: XAY_DUNG, unsubscribed: true });
+      const sent = await send(TU_PHAP, buildDocumentPackage(doc(24, { to: [{ organId: XAY_DUNG }] })));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(pushesOf(sent.body.deliveries[0].deliveryId)).toEqual([]);
+      expect((await inbox(XAY_DUNG)).map((i) => i.deliveryId)).toContain(sent.body.deliveries[0].deliveryId);
+      expectRefused(await http.delete(`${SERVICE}/push`).set('Authorization', as(XAY_DUNG)), 404, 'NO_PUSH_SUBSCRIPTION');
+      expectRefused(await http.post(`${SERVICE}/push/retry`).set('Authorization', as(XAY_DUNG)), 409, 'NO_PUSH_SUBSCRIPTION');
+    });
+
+    it('refuses a callback that is not an http(s) URL, carries credentials, or is not the documented body', async () => {
+      const put = (body: string) => http.put(`${SERVICE}/push`).set('Authorization', as(NOI_VU)).set('content-type', 'application/json').send(body);
+      expectRefused(await put('{"url": "ftp://agency.example/in"}'), 400, 'INVALID_CALLBACK');
+      expectRefused(await put('{"url": "https://user:pw@agency.example/in"}'), 400, 'INVALID_CALLBACK');
+      expectRefused(await put('{"url": "/relative"}'), 400, 'INVALID_CALLBACK');
+      expectRefused(await put('{"url": "https://agency.example/in", "events": ["all"]}'), 400, 'INVALID_CALLBACK');
+      expectRefused(await put('{url:'), 400, 'INVALID_JSON');
+      // Nothing was registered.
+      expect((await pushStatus(NOI_VU)).subscription).toBeNull();
     });
   });
 

@@ -11,9 +11,11 @@ import { InboxUseCase } from './exchange/inbox.use-case';
 import { SendPackageUseCase } from './exchange/send-package.use-case';
 import { SentDocumentsUseCase } from './exchange/sent-documents.use-case';
 import { DocumentLedger } from './ledger/document-ledger';
+import { PushDispatcher } from './push/push-dispatcher';
+import { PushSubscriptionsUseCase } from './push/push-subscriptions.use-case';
 import { DocumentServiceResponder } from './transport/document-service.responder';
 
-/** Closes the Kafka connection after every part that uses it has stopped (Nest calls shutdown hooks in reverse). */
+/** Closes the Kafka connection: its consumers first, then its producers (the connection orders that itself). */
 @Injectable()
 class ConnectionShutdown implements OnApplicationShutdown {
   constructor(@Inject(MessagingConnection) private readonly connection: MessagingConnection) {}
@@ -46,6 +48,8 @@ export class DocumentExchangeModule {
         },
         ConnectionShutdown,
         DocumentLedger,
+        PushDispatcher,
+        PushSubscriptionsUseCase,
         SendPackageUseCase,
         InboxUseCase,
         SentDocumentsUseCase,

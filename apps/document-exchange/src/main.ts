@@ -6,6 +6,7 @@ import { exitWhenParentGone } from '@lgsp/observability';
 import { readDocumentExchangeConfig } from './config/document-exchange-config';
 import { DocumentExchangeModule } from './document-exchange.module';
 import { DocumentLedger } from './ledger/document-ledger';
+import { PushDispatcher } from './push/push-dispatcher';
 import { DocumentServiceResponder } from './transport/document-service.responder';
 
 /** The line `lgsp up` waits for. */
@@ -17,6 +18,7 @@ export async function startDocumentExchange(module: ReturnType<typeof DocumentEx
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.get(DocumentLedger).start();
+  app.get(PushDispatcher).start();
   await app.get(DocumentServiceResponder).start();
   return app;
 }

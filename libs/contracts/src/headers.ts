@@ -4,6 +4,8 @@ export const KafkaHeader = {
   Client: 'lgsp-client',
   /** The QCVN 102 code of the member agency the calling client system belongs to, as the gateway's registry says. */
   ClientMember: 'lgsp-client-member',
+  /** The calling client's roles (comma-separated: agency-system, operator, admin), as the gateway's registry says. */
+  ClientRoles: 'lgsp-client-roles',
   Service: 'lgsp-service',
   Issue: 'lgsp-issue',
   Method: 'lgsp-method',
@@ -36,6 +38,9 @@ export const HttpHeader = {
   Issue: 'x-lgsp-issue',
   /** On the response: SHA-256 of the request as received, binding the answer to what was asked. */
   RequestHash: 'x-lgsp-request-hash',
-  /** On a refusal passed on from a service: its machine-readable code (the body says it in a sentence). */
+  /**
+   * On every refusal, the gateway's own or one passed on from a service: its machine-readable code (the body says it
+   * in a sentence), so a client can branch on it without parsing the body.
+   */
   ErrorCode: 'x-lgsp-error-code',
 } as const;

@@ -14,6 +14,6 @@ describe('errorReply', () => {
   });
 
   it('survives a thrown non-error', () => {
-    expect(JSON.parse(String(errorReply('just a string').value))).toEqual({ code: 'PROVIDER_ERROR', message: 'just a string' });
+    expect(JSON.parse(String(errorReply('just a string').value))).toEqual({ error: { code: 'PROVIDER_ERROR', message: 'just a string' } });
   });
 });

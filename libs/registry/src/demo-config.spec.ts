@@ -95,7 +95,7 @@ describe('generateThanhHoaDemo', () => {
 
   it('grants as the brief says: ping to all, documents to document systems, cases and national lookups (GET) to one-stop shops', () => {
     const registry = new Registry(demo.config);
-    const ask = (clientId: string, service: string, method = 'GET') => registry.isAllowed({ clientId, service, method, path: '/x' });
+    const ask = (clientId: string, service: string, method = 'GET', path = '/x') => registry.isAllowed({ clientId, service, method, path });
     for (const client of demo.config.clients) expect(ask(client.id, 'ping')).toBe(true);
     expect(ask('h56-qlvb-so-tu-phap', 'document-exchange.documents', 'POST')).toBe(true);
     expect(ask('h56-motcua-bim-son', 'document-exchange.documents', 'POST')).toBe(false);
@@ -112,6 +112,8 @@ describe('generateThanhHoaDemo', () => {
     expect(registry.service('document-exchange.documents')).toMatchObject({ kind: 'request-reply', bodyLogging: 'metadata' });
     expect(registry.service('case-tracking.cases')).toMatchObject({ kind: 'request-reply', bodyLogging: 'metadata' });
     expect(ask('h56-operator', 'case-tracking.cases')).toBe(false);
+    expect(ask('h56-operator', 'document-exchange.documents', 'GET', '/operations/push')).toBe(true);
+    expect(ask('h56-operator', 'document-exchange.documents', 'GET', '/inbox')).toBe(false);
   });
 
   it('is a configuration the platform boots from, and survives YAML', () => {

@@ -205,6 +205,7 @@ export async function generateThanhHoaDemo(options: DemoOptions = {}): Promise<D
   );
 
   const portal = clientSpecs.find((spec) => spec.id.endsWith('-cong-thong-tin-dien-tu'))!;
+  const operator = clientSpecs.find((spec) => spec.id.endsWith('-operator'))!;
   const config: PlatformConfig = {
     platform: {
       role: 'lgsp',
@@ -224,6 +225,8 @@ export async function generateThanhHoaDemo(options: DemoOptions = {}): Promise<D
     grants: [
       { service: 'ping', group: ALL_CLIENTS_GROUP },
       { service: 'document-exchange.documents', group: DOCUMENT_SYSTEMS_GROUP },
+      // Operators watch pushes that fail; they read no agency's documents.
+      { service: 'document-exchange.documents', client: operator.id, methods: ['GET'], paths: ['/operations'] },
       { service: 'case-tracking.cases', group: ONE_STOP_SHOPS_GROUP },
       // Citizens look up their case on the provincial portal, so the portal reads cases but never writes them.
       { service: 'case-tracking.cases', client: portal.id, methods: ['GET'] },

@@ -65,4 +65,48 @@ describe('DocumentBook', () => {
     expect(book.timeline(id).map((e) => e.event)).toEqual(['sent (new)', 'sent (update)', 'status 03: accepted (Đã tiếp nhận)']);
     expect(book.sent('000.00.02.H56', 10).map((p) => p.packageId)).toEqual(['new']);
   });
+
+  describe('pushes', () => {
+    const at = '2026-11-20T10:00:00.000Z';
+    const subscribe = (book: DocumentBook, organId: string) => book.apply({ type: 'push.subscribed', organId, url: `https://${organId}.example/in`, secret: 'whsec_x', client: 'c', at });
+    const failed = (deliveryId: string, recipient: string) => ({ type: 'delivery.push-failed' as const, deliveryId, recipient, url: 'u', attempts: 3, error: 'HTTP 500', at });
+
+    it('has due what waits for a subscribed agency and was neither pushed nor given up', () => {
+      const book = new DocumentBook();
+      book.apply(accepted({ deliveries: [{ deliveryId: 'd1', recipient: 'A' }, { deliveryId: 'd2', recipient: 'B' }, { deliveryId: 'd3', recipient: 'A' }] }));
+      expect(book.duePushes()).toEqual([]);
+      subscribe(book, 'A');
+      expect(book.duePushes().map((d) => d.deliveryId)).toEqual(['d1', 'd3']);
+      book.apply({ type: 'delivery.pushed', deliveryId: 'd1', recipient: 'A', url: 'u', attempts: 1, at });
+      book.apply(failed('d3', 'A'));
+      expect(book.duePushes()).toEqual([]);
+      expect(book.failedPushes().map((d) => d.deliveryId)).toEqual(['d3']);
+      expect(book.failedPushes('B')).toEqual([]);
+    });
+
+    it('tries a given-up push again on a new registration or a retry request, and forgets it once acknowledged', () => {
+      const book = new DocumentBook();
+      subscribe(book, 'A');
+      book.apply(accepted({ deliveries: [{ deliveryId: 'd1', recipient: 'A' }, { deliveryId: 'd2', recipient: 'A' }] }));
+      book.apply(failed('d1', 'A'));
+      book.apply(failed('d2', 'A'));
+      subscribe(book, 'A');
+      expect(book.duePushes('A').map((d) => d.deliveryId)).toEqual(['d1', 'd2']);
+      book.apply(failed('d1', 'A'));
+      book.apply({ type: 'push.retry-requested', organId: 'A', client: 'c', at });
+      expect(book.failedPushes()).toEqual([]);
+      book.apply(failed('d2', 'A'));
+      book.apply({ type: 'delivery.acknowledged', deliveryId: 'd2', recipient: 'A', status: 'done', at, client: 'c' });
+      expect(book.failedPushes()).toEqual([]);
+    });
+
+    it('pushes nothing for an agency that unsubscribed', () => {
+      const book = new DocumentBook();
+      subscribe(book, 'A');
+      book.apply(accepted({ deliveries: [{ deliveryId: 'd1', recipient: 'A' }] }));
+      book.apply({ type: 'push.unsubscribed', organId: 'A', client: 'c', at });
+      expect(book.subscription('A')).toBeUndefined();
+      expect(book.duePushes()).toEqual([]);
+    });
+  });
 });

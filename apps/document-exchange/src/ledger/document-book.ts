@@ -1,5 +1,5 @@
 import { STATUS_CODES } from '@lgsp/edxml';
-import { DeliveryAcknowledged, DocumentEvent, PackageAccepted } from './document-events';
+import { DeliveryAcknowledged, DeliveryPushed, DeliveryPushFailed, DocumentEvent, PackageAccepted, PushSubscribed } from './document-events';
 
 export type TransportState = 'pending' | 'done' | 'fail';
 
@@ -10,7 +10,20 @@ export interface Delivery {
   state: TransportState;
   reason?: string;
   acknowledgedAt?: string;
+  /** How pushing it to the recipient's callback ended, once it has (absent while due or never subscribed). */
+  push?: PushOutcome;
 }
+
+export interface PushOutcome {
+  state: 'pushed' | 'failed';
+  url: string;
+  attempts: number;
+  at: string;
+  error?: string;
+}
+
+/** Where an agency's deliveries are pushed. */
+export type PushSubscription = Omit<PushSubscribed, 'type'>;
 
 /** One step on a document's timeline, as the sent view shows it. */
 export interface TimelineEntry {
@@ -40,10 +53,30 @@ export class DocumentBook {
   private readonly sentBy = new Map<string, string[]>();
   /** Accepted packages by sender + SHA-256: the same bytes sent again are the same package. */
   private readonly byContent = new Map<string, string>();
+  private readonly subscriptions = new Map<string, PushSubscription>();
+  /** Deliveries whose push was given up and that still wait for their recipient, so operators see them without a scan. */
+  private readonly failedPushIds = new Set<string>();
 
   apply(event: DocumentEvent): void {
-    if (event.type === 'package.accepted') this.accepted(event);
-    else this.acknowledged(event);
+    switch (event.type) {
+      case 'package.accepted':
+        return this.accepted(event);
+      case 'delivery.acknowledged':
+        return this.acknowledged(event);
+      case 'push.subscribed': {
+        const { type: _type, ...subscription } = event;
+        this.subscriptions.set(event.organId, subscription);
+        return this.forgetFailedPushes(event.organId);
+      }
+      case 'push.unsubscribed':
+        this.subscriptions.delete(event.organId);
+        return;
+      case 'push.retry-requested':
+        return this.forgetFailedPushes(event.organId);
+      case 'delivery.pushed':
+      case 'delivery.push-failed':
+        return this.pushEnded(event);
+    }
   }
 
   private accepted(e: PackageAccepted): void {
@@ -65,7 +98,66 @@ export class DocumentBook {
     if (!delivery || delivery.state !== 'pending') return;
     delivery.state = e.status;
     delivery.acknowledgedAt = e.at;
+    // Acknowledged through the inbox: nothing is left to push.
+    this.failedPushIds.delete(e.deliveryId);
     if (e.reason) delivery.reason = e.reason;
+  }
+
+  private pushEnded(e: DeliveryPushed | DeliveryPushFailed): void {
+    const delivery = this.deliveries.get(e.deliveryId);
+    if (!delivery) return;
+    delivery.push = {
+      state: e.type === 'delivery.pushed' ? 'pushed' : 'failed',
+      url: e.url,
+      attempts: e.attempts,
+      at: e.at,
+      ...(e.type === 'delivery.push-failed' ? { error: e.error } : {}),
+    };
+    if (e.type === 'delivery.push-failed' && delivery.state === 'pending') this.failedPushIds.add(e.deliveryId);
+    else this.failedPushIds.delete(e.deliveryId);
+  }
+
+  /** A failed push is tried again when the agency registers (again) or asks for it. */
+  private forgetFailedPushes(organId: string): void {
+    for (const id of this.inboxes.get(organId) ?? []) {
+      const d = this.deliveries.get(id)!;
+      if (d.state === 'pending' && d.push?.state === 'failed') {
+        delete d.push;
+        this.failedPushIds.delete(id);
+      }
+    }
+  }
+
+  subscription(organId: string): PushSubscription | undefined {
+    return this.subscriptions.get(organId);
+  }
+
+  allSubscriptions(): PushSubscription[] {
+    return [...this.subscriptions.values()];
+  }
+
+  /** Deliveries to push now: waiting for their recipient's acknowledgement, subscribed, and not pushed or given up. */
+  duePushes(organId?: string): Delivery[] {
+    const agencies = organId ? [organId] : [...this.subscriptions.keys()];
+    const due: Delivery[] = [];
+    for (const agency of agencies) {
+      if (!this.subscriptions.has(agency)) continue;
+      for (const id of this.inboxes.get(agency) ?? []) {
+        const d = this.deliveries.get(id)!;
+        if (d.state === 'pending' && !d.push) due.push(d);
+      }
+    }
+    return due;
+  }
+
+  /** Deliveries whose every push attempt failed and that still wait for their recipient (one agency's, or all), oldest first. */
+  failedPushes(organId?: string): Delivery[] {
+    const failed: Delivery[] = [];
+    for (const id of this.failedPushIds) {
+      const d = this.deliveries.get(id)!;
+      if (!organId || d.recipient === organId) failed.push(d);
+    }
+    return failed;
   }
 
   package(packageId: string): PackageAccepted | undefined {

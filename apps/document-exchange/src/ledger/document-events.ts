@@ -44,4 +44,68 @@ export interface DeliveryAcknowledged {
   client: string;
 }
 
-export type DocumentEvent = PackageAccepted | DeliveryAcknowledged;
+/**
+ * An agency system registered where its agency's deliveries are pushed. Registering again replaces the URL and the
+ * secret, and puts deliveries whose push had failed back in line.
+ */
+export interface PushSubscribed {
+  type: 'push.subscribed';
+  organId: string;
+  url: string;
+  /** The Standard Webhooks signing secret (`whsec_…`) the receiver verifies each push with. */
+  secret: string;
+  client: string;
+  at: string;
+}
+
+export interface PushUnsubscribed {
+  type: 'push.unsubscribed';
+  organId: string;
+  client: string;
+  at: string;
+}
+
+/** The agency (or an operator) asks for the agency's failed pushes to be tried again. */
+export interface PushRetryRequested {
+  type: 'push.retry-requested';
+  organId: string;
+  client: string;
+  at: string;
+}
+
+/** The callback answered 2xx. The delivery stays in the inbox until the recipient acknowledges it. */
+export interface DeliveryPushed {
+  type: 'delivery.pushed';
+  deliveryId: string;
+  recipient: string;
+  url: string;
+  attempts: number;
+  at: string;
+}
+
+/** Every attempt failed; the delivery waits in the inbox, and operators see it among failed pushes. */
+export interface DeliveryPushFailed {
+  type: 'delivery.push-failed';
+  deliveryId: string;
+  recipient: string;
+  url: string;
+  attempts: number;
+  error: string;
+  at: string;
+}
+
+export type DocumentEvent = PackageAccepted | DeliveryAcknowledged | PushSubscribed | PushUnsubscribed | PushRetryRequested | DeliveryPushed | DeliveryPushFailed;
+
+/** The Kafka key of an event: what it is about, so that one document's or one agency's events stay in order. */
+export function eventKey(e: DocumentEvent): string {
+  switch (e.type) {
+    case 'package.accepted':
+      return e.documentId;
+    case 'delivery.acknowledged':
+    case 'delivery.pushed':
+    case 'delivery.push-failed':
+      return e.deliveryId;
+    default:
+      return e.organId;
+  }
+}

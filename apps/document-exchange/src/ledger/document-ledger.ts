@@ -3,7 +3,7 @@ import { PlatformTopics } from '@lgsp/contracts';
 import { EventPublisher, MessagingConnection, readTopicToEnd } from '@lgsp/messaging';
 import { DOCUMENT_TOPICS } from '../config/tokens';
 import { DocumentBook } from './document-book';
-import { DocumentEvent } from './document-events';
+import { DocumentEvent, eventKey } from './document-events';
 import { KeyedMutex } from './keyed-mutex';
 
 /**
@@ -20,6 +20,7 @@ export class DocumentLedger implements OnApplicationShutdown {
   private readonly logger = new Logger('DocumentLedger');
   private readonly mutex = new KeyedMutex();
   private readonly publisher: EventPublisher;
+  private readonly listeners: ((event: DocumentEvent) => void)[] = [];
 
   constructor(
     private readonly connection: MessagingConnection,
@@ -36,6 +37,11 @@ export class DocumentLedger implements OnApplicationShutdown {
     this.logger.log(`rebuilt from ${records.length} event(s) on ${this.topics.documentEvents}`);
   }
 
+  /** Called with each event this process writes, once it is durable and in the book (e.g. to push a new delivery). */
+  onRecorded(listener: (event: DocumentEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
   /**
    * Decides and records under the given keys: `decide` sees the book as no one else can change it for these keys,
    * and returns the events to write (none for a repeat) and the answer to give once they are written.
@@ -46,12 +52,24 @@ export class DocumentLedger implements OnApplicationShutdown {
       if (events.length > 0) {
         await this.publisher.publishMany(
           this.topics.documentEvents,
-          events.map((e) => ({ key: 'documentId' in e ? e.documentId : e.deliveryId, value: JSON.stringify(e) })),
+          events.map((e) => ({ key: eventKey(e), value: JSON.stringify(e) })),
         );
         for (const e of events) this.book.apply(e);
+        for (const e of events) this.notify(e);
       }
       return answer();
     });
+  }
+
+  private notify(event: DocumentEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // The event is recorded whatever a listener does; its failure is its own.
+        this.logger.error(`a listener failed on ${event.type}: ${(error as Error).stack ?? error}`);
+      }
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

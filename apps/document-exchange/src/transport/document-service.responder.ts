@@ -8,6 +8,8 @@ import { DocumentExchangeError } from '../exchange/document-exchange-error';
 import { InboxUseCase } from '../exchange/inbox.use-case';
 import { SendPackageUseCase } from '../exchange/send-package.use-case';
 import { SentDocumentsUseCase } from '../exchange/sent-documents.use-case';
+import { PushSubscriptionsUseCase } from '../push/push-subscriptions.use-case';
+import { ClientRole } from '@lgsp/registry';
 
 /** The gateway service the exchange answers (its catalog code). */
 export const DOCUMENT_SERVICE = 'document-exchange.documents';
@@ -16,6 +18,12 @@ const json = (status: number, body: unknown): OutgoingMessage => ({
   value: JSON.stringify(body),
   headers: { [KafkaHeader.Status]: String(status), [KafkaHeader.ContentType]: 'application/json' },
 });
+
+function unknownRoute(method: string, path: string, known: string[]): DocumentExchangeError {
+  return known.includes(path)
+    ? new DocumentExchangeError(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${path}.`)
+    : new DocumentExchangeError(404, 'NOT_FOUND', `There is no ${path} in the document exchange (see ${known.join(', ')}).`);
+}
 
 const DELIVERY = /^\/inbox\/([0-9a-f-]{36})(\/ack)?$/;
 
@@ -31,6 +39,13 @@ const DELIVERY = /^\/inbox\/([0-9a-f-]{36})(\/ack)?$/;
  * | POST /inbox/{deliveryId}/ack | transport acknowledgement {"status": "done" or "fail", "reason"?} |
  * | GET /sent?limit= | my agency's documents and where each recipient stands |
  * | GET /sent/timeline?documentId= | one document's timeline |
+ * | PUT /push {"url"} | register (or replace) my agency's push callback; answers the signing secret |
+ * | GET /push | my callback, and the pushes being retried or given up |
+ * | DELETE /push | stop pushing (the inbox still holds everything) |
+ * | POST /push/retry | try the given-up pushes again |
+ * | GET /operations/push | operators: every agency's callbacks, retrying and failed pushes |
+ *
+ * Agency systems (role agency-system) use everything but /operations, which is for operators and admins.
  */
 @Injectable()
 export class DocumentServiceResponder implements OnApplicationShutdown {
@@ -44,6 +59,7 @@ export class DocumentServiceResponder implements OnApplicationShutdown {
     private readonly send: SendPackageUseCase,
     private readonly inbox: InboxUseCase,
     private readonly sent: SentDocumentsUseCase,
+    private readonly push: PushSubscriptionsUseCase,
   ) {}
 
   async start(): Promise<void> {
@@ -66,13 +82,28 @@ export class DocumentServiceResponder implements OnApplicationShutdown {
   }
 
   private async route(request: IncomingMessage): Promise<OutgoingMessage> {
-    const caller: Caller = { clientId: request.headers[KafkaHeader.Client] ?? '', member: request.headers[KafkaHeader.ClientMember] ?? '' };
+    const caller: Caller = {
+      clientId: request.headers[KafkaHeader.Client] ?? '',
+      member: request.headers[KafkaHeader.ClientMember] ?? '',
+      roles: (request.headers[KafkaHeader.ClientRoles] ?? '').split(',').filter(Boolean) as ClientRole[],
+    };
     if (!caller.clientId || !caller.member) {
       throw new DocumentExchangeError(400, 'NO_CALLER', 'The request carries no client identity; the document exchange is reached through the gateway.');
     }
     const method = (request.headers[KafkaHeader.Method] ?? 'GET').toUpperCase();
     const url = new URL(request.headers[KafkaHeader.Path] ?? '/', 'http://exchange.invalid');
     const path = url.pathname.replace(/\/+$/, '') || '/';
+
+    if (path.startsWith('/operations/')) {
+      if (!caller.roles.includes('operator') && !caller.roles.includes('admin')) {
+        throw new DocumentExchangeError(403, 'OPERATORS_ONLY', `${path} is for the platform's operators; your client system is not one.`);
+      }
+      if (path === '/operations/push' && method === 'GET') return json(200, this.push.operations());
+      throw unknownRoute(method, path, ['/operations/push']);
+    }
+    if (!caller.roles.includes('agency-system')) {
+      throw new DocumentExchangeError(403, 'AGENCY_SYSTEMS_ONLY', 'Documents are sent and received by agency systems; your client system is not one (operators see /operations/push).');
+    }
 
     if (path === '/packages' && method === 'POST') {
       const receipt = await this.send.send(caller, request.value, request.headers[KafkaHeader.ContentType] ?? null);
@@ -86,10 +117,13 @@ export class DocumentServiceResponder implements OnApplicationShutdown {
     if (delivery && delivery[2] && method === 'POST') return json(200, await this.inbox.acknowledge(caller, delivery[1], request.value));
     if (path === '/sent' && method === 'GET') return json(200, this.sent.list(caller, url.searchParams));
     if (path === '/sent/timeline' && method === 'GET') return json(200, this.sent.timeline(caller, url.searchParams));
-    const known = ['/packages', '/inbox', '/sent', '/sent/timeline'].includes(path) || delivery !== null;
-    throw known
-      ? new DocumentExchangeError(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${path}.`)
-      : new DocumentExchangeError(404, 'NOT_FOUND', `There is no ${path} in the document exchange (see /packages, /inbox, /sent).`);
+    if (path === '/push') {
+      if (method === 'PUT') return json(200, await this.push.subscribe(caller, request.value));
+      if (method === 'GET') return json(200, this.push.status(caller));
+      if (method === 'DELETE') return json(200, await this.push.unsubscribe(caller));
+    }
+    if (path === '/push/retry' && method === 'POST') return json(202, await this.push.retry(caller));
+    throw unknownRoute(method, path, delivery ? [path] : ['/packages', '/inbox', '/sent', '/sent/timeline', '/push', '/push/retry']);
   }
 
   async onApplicationShutdown(): Promise<void> {

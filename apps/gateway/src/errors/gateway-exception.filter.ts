@@ -57,6 +57,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const send = (): void => {
       if (res.headersSent) return;
       if (requestId) res.setHeader(HttpHeader.RequestId, requestId);
+      res.setHeader(HttpHeader.ErrorCode, error.code);
       for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
       res.status(error.status).json(body);
     };

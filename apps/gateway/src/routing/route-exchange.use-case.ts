@@ -79,13 +79,15 @@ export class RouteExchangeUseCase {
     // 5xx reply, a bug) frees the id, so that the client may retry with it.
     let settled = false;
     try {
+      const client = this.registry.client(req.clientId);
       const message: OutgoingMessage = {
         key: req.issue ?? req.clientId,
         value: req.body,
         headers: {
           [KafkaHeader.RequestId]: req.requestId,
           [KafkaHeader.Client]: req.clientId,
-          [KafkaHeader.ClientMember]: this.registry.client(req.clientId)?.member ?? '',
+          [KafkaHeader.ClientMember]: client?.member ?? '',
+          [KafkaHeader.ClientRoles]: client?.roles.join(',') ?? '',
           [KafkaHeader.Service]: service.code,
           [KafkaHeader.Method]: req.method,
           [KafkaHeader.Path]: req.query ? `${req.path}?${req.query}` : req.path,
