@@ -47,7 +47,7 @@ describe('document exchange through the gateway', () => {
   const SECRET = 'document-system-secret-0123456789';
   const clients: Record<string, string> = { [TU_PHAP]: 'h56-qlvb-so-tu-phap', [NOI_VU]: 'h56-qlvb-so-noi-vu', [THANH_PHO]: 'h56-qlvb-tp-thanh-hoa', [XAY_DUNG]: 'h56-qlvb-so-xay-dung' };
 
-  const startExchange = () =>
+  const startExchange = (settings: Record<string, string> = {}) =>
     startDocumentExchange(
       DocumentExchangeModule.forRoot(
         readDocumentExchangeConfig({
@@ -56,11 +56,13 @@ describe('document exchange through the gateway', () => {
           LOG_LEVEL: 'silent',
           EDXML_TRUST_STORE: join(dir, 'ca.pem'),
           EDXML_MAX_PACKAGE_BYTES: '200000',
+          EDXML_MAX_ATTACHMENT_BYTES: '100000',
           // Pushes: three attempts, tens of milliseconds apart, so that giving up is seen in a test.
           DOCUMENT_PUSH_MAX_ATTEMPTS: '3',
           DOCUMENT_PUSH_FIRST_DELAY_MS: '20',
           DOCUMENT_PUSH_MAX_DELAY_MS: '100',
           DOCUMENT_PUSH_TIMEOUT_MS: '5000',
+          ...settings,
         }),
         new Registry(config),
       ),
@@ -238,6 +240,28 @@ describe('document exchange through the gateway', () => {
       expectRefused(await send(TU_PHAP, `<edXML>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</edXML>`), 400, 'EDXML_TOO_DEEP');
       const big = buildDocumentPackage(doc(5, { attachments: [{ contentId: 'big', name: 'big.pdf', contentType: 'application/pdf', content: Buffer.alloc(200_000, 7) }] }));
       expectRefused(await send(TU_PHAP, big), 413, 'EDXML_TOO_LARGE');
+    });
+
+    it('refuses an entity-expansion bomb and an attachment over the limit in a package under it', async () => {
+      const entities = Array.from({ length: 10 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join('');
+      expectRefused(await send(TU_PHAP, `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">${entities}]><edXML>&lol10;</edXML>`), 400, 'EDXML_DTD_FORBIDDEN');
+      const attachment = { contentId: 'big', name: 'big.pdf', contentType: 'application/pdf', content: Buffer.alloc(120_000, 7) };
+      const res = await send(TU_PHAP, buildDocumentPackage(doc(5, { attachments: [attachment] })));
+      expectRefused(res, 413, 'EDXML_ATTACHMENT_TOO_LARGE');
+      expect(res.body.error.message).toContain('big.pdf');
+    });
+
+    it('refuses an unsigned package, and a badly signed one, where the platform requires signatures', async () => {
+      await exchange.close();
+      exchange = await startExchange({ EDXML_SIGNATURE_POLICY: 'required' });
+      try {
+        expectRefused(await send(TU_PHAP, buildDocumentPackage(doc(11))), 422, 'SIGNATURE_MISSING');
+        const tampered = signPackage(buildDocumentPackage(doc(11)), tuPhapKey).replace('V/v rà soát', 'V/v bãi bỏ');
+        expectRefused(await send(TU_PHAP, tampered), 422, 'SIGNATURE_INVALID');
+      } finally {
+        await exchange.close();
+        exchange = await startExchange();
+      }
     });
 
     it('refuses missing parts, broken base64 and an invalid OrganId, listing the problems', async () => {

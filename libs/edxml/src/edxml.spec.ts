@@ -123,7 +123,7 @@ describe('edXML packages', () => {
 
     it('refuses broken base64 in an attachment', () => {
       const xml = buildDocumentPackage(sampleDocument()).replace(/<ContentTransferEncoded>[^<]+</, '<ContentTransferEncoded>JVBERi0x*&amp;#not-base64<');
-      expect(refusal(xml)).toMatchObject({ code: 'EDXML_ATTACHMENT_BAD_BASE64', message: 'AttachmentEncoded/Attachment[1]/ContentTransferEncoded is not valid base64.' });
+      expect(refusal(xml)).toMatchObject({ code: 'EDXML_ATTACHMENT_BAD_BASE64', message: 'Attachment "cong-van-1234.pdf" (AttachmentEncoded/Attachment[1]/ContentTransferEncoded) is not valid base64.' });
     });
 
     it('refuses attachments that do not match the manifest, either way', () => {

@@ -312,11 +312,14 @@ class Reader {
       if (!ref) {
         this.problems.push(problem('EDXML_ATTACHMENT_MISMATCH', path, `${path} (ContentId ${contentId}) has no Reference in the manifest.`));
       }
-      const content = this.base64(childElement(el, 'ContentTransferEncoded'), `${path}/ContentTransferEncoded`, limits);
+      const name = childText(el, 'AttachmentName') ?? childText(ref, 'AttachmentName') ?? this.missing(`${path}/AttachmentName`) ?? '';
+      // A person fixes "cong-van.pdf", not "Attachment[3]": the name leads the sentence when the package has one.
+      const subject = name ? `Attachment "${name}" (${path}/ContentTransferEncoded)` : `${path}/ContentTransferEncoded`;
+      const content = this.base64(childElement(el, 'ContentTransferEncoded'), `${path}/ContentTransferEncoded`, subject, limits);
       attachments.push(
         compact({
           contentId,
-          name: childText(el, 'AttachmentName') ?? childText(ref, 'AttachmentName') ?? this.missing(`${path}/AttachmentName`) ?? '',
+          name,
           description: childText(el, 'Description') ?? childText(ref, 'Description'),
           contentType: childText(el, 'ContentType') ?? childText(ref, 'ContentType') ?? 'application/octet-stream',
           content: content ?? Buffer.alloc(0),
@@ -333,18 +336,18 @@ class Reader {
     return attachments;
   }
 
-  private base64(el: XmlElement | undefined, path: string, limits: EdxmlLimits): Buffer | undefined {
+  private base64(el: XmlElement | undefined, path: string, subject: string, limits: EdxmlLimits): Buffer | undefined {
     if (!el) return this.missing(path);
     // Present but empty is an empty file, not a missing part.
     const compacted = textContent(el).replace(/\s+/g, '');
     // Checked on the encoded length first: a huge attachment is refused without decoding it.
     const decodedLength = Math.floor((compacted.length * 3) / 4) - (compacted.endsWith('==') ? 2 : compacted.endsWith('=') ? 1 : 0);
     if (decodedLength > limits.maxAttachmentBytes) {
-      this.problems.push(problem('EDXML_ATTACHMENT_TOO_LARGE', path, `${path} is ${decodedLength} bytes; at most ${limits.maxAttachmentBytes} are accepted per attachment.`));
+      this.problems.push(problem('EDXML_ATTACHMENT_TOO_LARGE', path, `${subject} is ${decodedLength} bytes; at most ${limits.maxAttachmentBytes} are accepted per attachment.`));
       return undefined;
     }
     if (compacted.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compacted)) {
-      this.problems.push(problem('EDXML_ATTACHMENT_BAD_BASE64', path, `${path} is not valid base64.`));
+      this.problems.push(problem('EDXML_ATTACHMENT_BAD_BASE64', path, `${subject} is not valid base64.`));
       return undefined;
     }
     return Buffer.from(compacted, 'base64');
