@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { httpCall } from './http-load';
 import { machineBusyCpuSeconds, ownCpuSeconds, processCpuSeconds } from './process-cpu';
 
@@ -100,3 +103,35 @@ export function perRequest(cpuS: number | null, requests: number): number | null
   return cpuS === null || requests === 0 ? null : round((cpuS * 1000) / requests, 3);
 }
 
+
+/**
+ * What one benchmark run starts — processes, token refreshers — and its scratch directory. `close()` stops them in
+ * reverse order (clients before the servers they use, the broker last) and removes the directory; Ctrl-C or SIGTERM
+ * during the run does the same and exits 130, so no benchmark leaves processes or data behind.
+ */
+export class BenchRun {
+  readonly root: string;
+  private readonly started: { stop(): unknown }[] = [];
+  private readonly onSignal = (): void => {
+    void this.close().finally(() => process.exit(130));
+  };
+
+  constructor(suite: string) {
+    this.root = mkdtempSync(join(tmpdir(), `lgsp-bench-${suite}-`));
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
+  }
+
+  /** Registers something started for this run; returns it, so a start reads `run.track(await start…())`. */
+  track<T extends { stop(): unknown }>(thing: T): T {
+    this.started.push(thing);
+    return thing;
+  }
+
+  async close(): Promise<void> {
+    process.removeListener('SIGINT', this.onSignal);
+    process.removeListener('SIGTERM', this.onSignal);
+    for (const thing of this.started.splice(0).reverse()) await Promise.resolve(thing.stop()).catch(() => undefined);
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}

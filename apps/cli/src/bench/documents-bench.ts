@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { buildDocumentPackage } from '@lgsp/edxml';
 import { generateSecret, hashSecret, MemberConfig, parsePlatformConfig, serializePlatformConfig } from '@lgsp/registry';
-import { CpuWatch, Measured, perRequest, r0, r2, round, settle, SETTLE_MS, TokenSource, withCpu } from './bench-support';
+import { BenchRun, CpuWatch, Measured, perRequest, r0, r2, round, settle, SETTLE_MS, TokenSource, withCpu } from './bench-support';
 import { BrokerProcess, startBrokerProcess } from './broker-process';
 import { startDocumentExchangeProcess } from './document-exchange-process';
 import { BenchChild, startGatewayProcess } from './gateway-process';
@@ -147,38 +147,23 @@ function line(label: string, r: LoadResult): string {
  * to Kafka and in the recipient's inbox, and the run ends by counting the first recipient's inbox.
  */
 export async function runDocumentsBench(opts: DocumentsBenchOptions): Promise<DocumentsBenchResult> {
-  const root = mkdtempSync(join(tmpdir(), 'lgsp-bench-documents-'));
-  const children: { stop(): Promise<void> }[] = [];
-  const tokenSources: TokenSource[] = [];
-  const stopAll = async (): Promise<void> => {
-    for (const t of tokenSources) t.stop();
-    for (const c of children.splice(0).reverse()) await c.stop().catch(() => undefined);
-  };
-  const onSignal = (): void => {
-    void stopAll().finally(() => {
-      rmSync(root, { recursive: true, force: true });
-      process.exit(130);
-    });
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const run = new BenchRun('documents');
+  const { root } = run;
   try {
     opts.progress('starting the broker…');
-    const broker: BrokerProcess = await startBrokerProcess(opts.cliEntry, join(root, 'kafka'));
-    children.push(broker);
+    const broker: BrokerProcess = run.track(await startBrokerProcess(opts.cliEntry, join(root, 'kafka')));
     const kafkaBootstrap = `127.0.0.1:${broker.port}`;
     const secret = generateSecret();
     const platformConfig = join(root, 'platform.yaml');
     await writePlatformConfig(platformConfig, secret);
     opts.progress('starting the document exchange…');
-    const exchange = await startDocumentExchangeProcess({ platformConfig, kafkaBootstrap, log: opts.progress });
-    children.push(exchange);
+    const exchange = run.track(await startDocumentExchangeProcess({ platformConfig, kafkaBootstrap, log: opts.progress }));
     opts.progress('starting the gateway…');
-    const gateway: BenchChild = await startGatewayProcess({ platformConfig, dataDir: join(root, 'gateway'), kafkaBootstrap, instanceId: 'bench-gateway', pingProvider: false, log: opts.progress });
-    children.push(gateway);
-    const sender = new TokenSource(gateway.origin, SENDER_CLIENT, secret, opts.progress);
-    const reader = new TokenSource(gateway.origin, READER_CLIENT, secret, opts.progress);
-    tokenSources.push(sender, reader);
+    const gateway: BenchChild = run.track(
+      await startGatewayProcess({ platformConfig, dataDir: join(root, 'gateway'), kafkaBootstrap, instanceId: 'bench-gateway', pingProvider: false, log: opts.progress }),
+    );
+    const sender = run.track(new TokenSource(gateway.origin, SENDER_CLIENT, secret, opts.progress));
+    const reader = run.track(new TokenSource(gateway.origin, READER_CLIENT, secret, opts.progress));
     await Promise.all([sender.start(), reader.start()]);
 
     const counter = { n: 0 };
@@ -241,9 +226,6 @@ export async function runDocumentsBench(opts: DocumentsBenchOptions): Promise<Do
       other_cpu_s: round(one.otherCpuS, 2),
     };
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    await stopAll();
-    rmSync(root, { recursive: true, force: true });
+    await run.close();
   }
 }

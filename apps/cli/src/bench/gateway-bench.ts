@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { platformTopics } from '@lgsp/contracts';
 import { generateSecret, hashSecret, parsePlatformConfig, serializePlatformConfig } from '@lgsp/registry';
 import { BrokerProcess, startBrokerProcess } from './broker-process';
 import { BenchChild, startForwarderProcess, startGatewayProcess } from './gateway-process';
 import { closedLoop, httpCall, loadAgent, LoadResult, LoadTarget, openLoop } from './http-load';
-import { CpuWatch, Measured, perRequest, r0, r2, round, settle, SETTLE_MS, TokenSource, withCpu } from './bench-support';
+import { BenchRun, CpuWatch, Measured, perRequest, r0, r2, round, settle, SETTLE_MS, TokenSource, withCpu } from './bench-support';
 import { percentile } from './process-cpu';
 
 export interface GatewayBenchOptions {
@@ -187,26 +187,12 @@ async function benchTarget(label: string, target: LoadTarget, watch: CpuWatch[],
  */
 export async function runGatewayBench(opts: GatewayBenchOptions): Promise<GatewayBenchResult> {
   if (opts.replicas > 1) await removeRunKeys(opts.redisUrl, opts.replicas);
-  const root = mkdtempSync(join(tmpdir(), 'lgsp-bench-gateway-'));
-  const children: { stop(): Promise<void> }[] = [];
-  let tokens: TokenSource | undefined;
-  const stopAll = async (): Promise<void> => {
-    tokens?.stop();
-    // Reverse start order: the forwarder, the gateway, the provider, then the broker they all use.
-    for (const c of children.splice(0).reverse()) await c.stop().catch(() => undefined);
-  };
-  const onSignal = (): void => {
-    void stopAll().finally(() => {
-      rmSync(root, { recursive: true, force: true });
-      process.exit(130);
-    });
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Stopped in reverse start order: the token refresher, the forwarder, the gateway, the provider, then the broker.
+  const run = new BenchRun('gateway');
+  const { root } = run;
   try {
     opts.progress('starting the broker…');
-    const broker: BrokerProcess = await startBrokerProcess(opts.cliEntry, join(root, 'kafka'));
-    children.push(broker);
+    const broker: BrokerProcess = run.track(await startBrokerProcess(opts.cliEntry, join(root, 'kafka')));
     const kafkaBootstrap = `127.0.0.1:${broker.port}`;
 
     const secret = generateSecret();
@@ -225,7 +211,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       pingProvider: true,
       log: opts.progress,
     });
-    children.push(provider);
+    run.track(provider);
 
     // Replicas share one data directory (the platform's token-signing key) and, through Redis, their state.
     const gatewayDataDir = join(root, 'gateway-data');
@@ -244,12 +230,11 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
         cpuProfileDir: i === 1 ? opts.gatewayCpuProfileDir : undefined,
         log: opts.progress,
       });
-      children.push(gateway);
+      run.track(gateway);
       gateways.push(gateway);
     }
-    tokens = new TokenSource(gateways[0].origin, CLIENT_ID, secret, opts.progress);
-    await tokens.start();
-    const tokenSource = tokens;
+    const tokenSource = run.track(new TokenSource(gateways[0].origin, CLIENT_ID, secret, opts.progress));
+    await tokenSource.start();
 
     const gatewayTarget: LoadTarget = { urls: gateways.map((g) => `${g.origin}/r1/ping`), headers: () => ({ authorization: tokenSource.authorization }) };
     const gw = await benchTarget(
@@ -271,7 +256,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       { brokers: [kafkaBootstrap], requestTopic: topics.serviceRequests('ping'), replyTopic: `${INSTANCE}.bench-forwarder.replies`, deadlineMs: 5000 },
       opts.progress,
     );
-    children.push(forwarder);
+    run.track(forwarder);
     const baselineTarget: LoadTarget = { urls: [`${forwarder.origin}/ping`], headers: () => ({}) };
     const base = await benchTarget(
       'baseline',
@@ -334,10 +319,7 @@ export async function runGatewayBench(opts: GatewayBenchOptions): Promise<Gatewa
       baseline_other_cpu_s: round(base.closed.otherCpuS, 2),
     };
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    await stopAll();
-    rmSync(root, { recursive: true, force: true });
+    await run.close();
     // Idempotency answers are kept for a day: the run's keys go with it.
     if (opts.replicas > 1) await removeRunKeys(opts.redisUrl, opts.replicas).catch((err: Error) => opts.progress(`could not remove the run's Redis keys: ${err.message}`));
   }

@@ -105,33 +105,28 @@ export function benchCommand(env: CliEnvironment): Command {
       const progress = (text: string): void => {
         process.stderr.write(`${text}\n`);
       };
+      // The load shape both HTTP suites share.
+      const load = (suite: keyof typeof DEFAULT_RATE) => ({
+        durationS: opts.duration,
+        warmupS: opts.warmup,
+        concurrency: opts.concurrency,
+        rate: opts.rate ?? DEFAULT_RATE[suite],
+        rateDurationS: opts.rateDuration,
+        cliEntry: process.argv[1],
+        progress,
+      });
       if (suite === 'documents') {
-        const result = await runDocumentsBench({
-          durationS: opts.duration,
-          warmupS: opts.warmup,
-          concurrency: opts.concurrency,
-          rate: opts.rate ?? DEFAULT_RATE.documents,
-          rateDurationS: opts.rateDuration,
-          packageBytes: opts.packageKib * 1024,
-          cliEntry: process.argv[1],
-          progress,
-        });
+        const result = await runDocumentsBench({ ...load('documents'), packageBytes: opts.packageKib * 1024 });
         if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
         else printDocumentsTable(result);
         process.exit(0);
       }
       if (suite === 'gateway') {
         const result = await runGatewayBench({
-          durationS: opts.duration,
-          warmupS: opts.warmup,
-          concurrency: opts.concurrency,
-          rate: opts.rate ?? DEFAULT_RATE.gateway,
-          rateDurationS: opts.rateDuration,
+          ...load('gateway'),
           replicas: opts.replicas,
           redisUrl: env.redisUrl,
           gatewayCpuProfileDir: opts.gatewayCpuProf === undefined ? undefined : resolve(opts.gatewayCpuProf),
-          cliEntry: process.argv[1],
-          progress,
         });
         if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
         else printGatewayTable(result);
