@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { cliEntry } from '@lgsp/test-support/cli-entry';
 import { Spawned, freePort, freePorts, isAlive } from '@lgsp/test-support/spawned';
+import { waitFor } from '@lgsp/test-support/test-broker';
 
 /** The `lgsp` command as a person runs it: real processes, real signals. */
 describe('the lgsp command', () => {
@@ -66,8 +67,8 @@ describe('the lgsp command', () => {
 
   describe('lgsp up', () => {
     it('starts the platform, restarts a crashed service, and stops everything on Ctrl-C', async () => {
-      const [port, gatewayPort] = await freePorts(2);
-      const up = lgsp('up', '--data-dir', join(dataDir, 'up'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort));
+      const [port, gatewayPort, portalPort] = await freePorts(3);
+      const up = lgsp('up', '--data-dir', join(dataDir, 'up'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort), '--portal-port', String(portalPort));
       const table = await up.waitForOutput(/broker\s+kafka:\/\/127\.0\.0\.1:(\d+)\s+pid (\d+)/, 60_000);
       expect(Number(table[1])).toBe(port);
       const brokerPid = Number(table[2]);
@@ -106,6 +107,23 @@ describe('the lgsp command', () => {
       const { documentId } = (await sent.json()) as { documentId: string };
       const inbox = await fetch(`${base}/r1/document-exchange.documents/inbox`, { headers: { authorization: `Bearer ${await tokenOf(recipient)}` } });
       expect(((await inbox.json()) as { items: { documentId: string; from: string }[] }).items).toContainEqual(expect.objectContaining({ documentId, from: sender.member }));
+
+      // A one-stop-shop case: the district's system receives it for one of its communes, and the sync worker takes
+      // it to the simulated national portal.
+      const oneStop = demo.find((c) => c.clientId.includes('-motcua-'))!;
+      const oneStopToken = await tokenOf(oneStop);
+      const cases = `${base}/r1/case-tracking.cases`;
+      const listing = (await (await fetch(`${cases}/procedures?tier=district&agency=${oneStop.member}&limit=1`, { headers: { authorization: `Bearer ${oneStopToken}` } })).json()) as { items: { code: string }[] };
+      const received = await fetch(`${cases}/cases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${oneStopToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ externalId: 'E2E-1', procedureCode: listing.items[0]!.code, channel: 1, applicant: { name: 'Nguyễn Văn An' }, summary: 'Kiểm thử đầu cuối', officer: { name: 'Lê Thị Hoa' } }),
+      });
+      expect(received.status).toBe(201);
+      const { case: intake } = (await received.json()) as { case: { code: string } };
+      expect(intake.code).toMatch(new RegExp(`^${oneStop.member.replace(/\./g, '\\.')}-\\d{6}-0001$`));
+      const portalCases = async () => ((await (await fetch(`http://127.0.0.1:${portalPort}/sim/stats`)).json()) as { cases: number }).cases;
+      await waitFor(async () => (await portalCases()) === 1, 20_000, 'the case to reach the national portal');
       expect(up.stdout).toMatch(/\[broker\s*\] broker listening on/); // the service's own output, prefixed
 
       process.kill(brokerPid, 'SIGKILL');
@@ -123,13 +141,15 @@ describe('the lgsp command', () => {
     }, 120_000);
 
     it('takes its services down with it when the supervisor itself is killed', async () => {
-      const [port, gatewayPort] = await freePorts(2);
-      const up = lgsp('up', '--data-dir', join(dataDir, 'up-killed'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort));
+      const [port, gatewayPort, portalPort] = await freePorts(3);
+      const up = lgsp('up', '--data-dir', join(dataDir, 'up-killed'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort), '--portal-port', String(portalPort));
       const broker = await up.waitForOutput(/broker\s+kafka:\/\/\S+\s+pid (\d+)/, 60_000);
       const gateway = await up.waitForOutput(/gateway\s+http:\/\/\S+\s+pid (\d+)/, 60_000);
       const documents = await up.waitForOutput(/documents\s+document exchange.*pid (\d+)/, 60_000);
+      const cases = await up.waitForOutput(/cases\s+case tracking.*pid (\d+)/, 60_000);
+      const portal = await up.waitForOutput(/portal\s+http:\/\/\S+.*pid (\d+)/, 60_000);
       up.kill('SIGKILL');
-      const pids = [Number(broker[1]), Number(gateway[1]), Number(documents[1])];
+      const pids = [Number(broker[1]), Number(gateway[1]), Number(documents[1]), Number(cases[1]), Number(portal[1])];
       const deadline = Date.now() + 20_000;
       while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       expect(pids.filter(isAlive)).toEqual([]);

@@ -3,6 +3,7 @@ import { readCliEnvironment } from './cli-environment';
 import { benchCommand } from './commands/bench.command';
 import { brokerCommand } from './commands/broker.command';
 import { edxmlCommand } from './commands/edxml.command';
+import { holidaysCommand } from './commands/holidays.command';
 import { logCommand } from './commands/log.command';
 import { upCommand } from './commands/up.command';
 
@@ -21,7 +22,8 @@ function main(): void {
     .addCommand(brokerCommand(env))
     .addCommand(benchCommand(env))
     .addCommand(logCommand(env))
-    .addCommand(edxmlCommand());
+    .addCommand(edxmlCommand())
+    .addCommand(holidaysCommand());
   program.parseAsync(process.argv).catch((err: Error) => {
     process.stderr.write(`lgsp: ${err.stack ?? err.message}\n`);
     process.exit(1);

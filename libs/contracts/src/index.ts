@@ -1,2 +1,3 @@
 export * from './headers';
 export * from './topics';
+export * from './national-portal';

@@ -11,6 +11,8 @@ export interface PlatformTopics {
   readonly gatewayReplies: string;
   /** The document exchange's record of what happened: packages accepted, deliveries acknowledged. */
   readonly documentEvents: string;
+  /** Case tracking's record of what happened to one-stop-shop cases: intake, moves, transfers, alerts, portal sync. */
+  readonly caseEvents: string;
   /** Requests to a request/reply service. */
   serviceRequests(serviceCode: string): string;
   /** Events sent to an event service. */
@@ -26,6 +28,7 @@ export function platformTopics(instance: string): PlatformTopics {
     registryAudit: `${instance}.gateway.registry-audit`,
     gatewayReplies: `${instance}.gateway.replies`,
     documentEvents: `${instance}.document-exchange.events`,
+    caseEvents: `${instance}.case-tracking.events`,
     serviceRequests: (code) => `${instance}.service.${code}.requests`,
     serviceEvents: (code) => `${instance}.service.${code}.events`,
     deadLetter: (topic) => `${topic}.dead-letter`,

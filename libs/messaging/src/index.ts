@@ -12,4 +12,6 @@ export type { RequestHandler, RequestResponderOptions } from './request-responde
 export { EventConsumer, NonRetryableError } from './event-consumer';
 export type { EventConsumerOptions, EventHandler } from './event-consumer';
 export { errorReply, PROVIDER_ERROR } from './provider-error';
-export { readTopicToEnd } from './topic-reader';
+export { forEachRecordToEnd, readTopicToEnd } from './topic-reader';
+export { jsonReply, readCaller, readRoute } from './service-request';
+export type { ServiceCaller } from './service-request';

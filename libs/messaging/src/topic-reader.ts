@@ -9,36 +9,67 @@ import { fromKafkaMessage, IncomingMessage } from './messages';
  * afterwards, so it never disturbs the groups that consume the topic for real.
  */
 export async function readTopicToEnd(connection: MessagingConnection, topic: string, options: { timeoutMs?: number } = {}): Promise<IncomingMessage[]> {
+  const records: IncomingMessage[] = [];
+  await forEachRecordToEnd(connection, topic, (record) => void records.push(record), options);
+  return records.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
+}
+
+/**
+ * Like readTopicToEnd, but hands each record to `onRecord` as it arrives instead of keeping them, for topics too large
+ * to hold twice (a service rebuilding a million cases). Records come in offset order within each partition; partitions
+ * interleave. `timeoutMs` bounds the time without progress, not the whole read, so that a large topic is not cut off.
+ */
+export async function forEachRecordToEnd(
+  connection: MessagingConnection,
+  topic: string,
+  onRecord: (record: IncomingMessage) => void,
+  options: { timeoutMs?: number } = {},
+): Promise<number> {
   const core = connectionCore(connection);
   core.assertOpen('readTopicToEnd');
   const timeoutMs = options.timeoutMs ?? 60_000;
   const admin = core.kafka.admin();
   await admin.connect();
   try {
-    if (!(await admin.listTopics()).includes(topic)) return [];
+    if (!(await admin.listTopics()).includes(topic)) return 0;
     const ends = new Map<number, number>();
     for (const p of await admin.fetchTopicOffsets(topic)) {
       if (Number(p.high) > Number(p.low)) ends.set(p.partition, Number(p.high));
     }
-    if (ends.size === 0) return [];
+    if (ends.size === 0) return 0;
 
     const groupId = `lgsp-reader-${randomUUID()}`;
     const consumer = core.kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 2 } });
-    const records: IncomingMessage[] = [];
+    let count = 0;
+    let failed = false;
     const pending = new Set(ends.keys());
     await consumer.connect();
     try {
       await consumer.subscribe({ topic, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms`)), timeoutMs);
+        const stalled = () => reject(new Error(`reading ${topic} made no progress for ${timeoutMs} ms before its end`));
+        let timer = setTimeout(stalled, timeoutMs);
         consumer
           .run({
             autoCommit: false,
             eachBatch: async ({ batch }) => {
               const end = ends.get(batch.partition);
-              if (end === undefined) return;
-              for (const m of batch.messages) {
-                if (Number(m.offset) < end) records.push(fromKafkaMessage(topic, batch.partition, m));
+              if (end === undefined || failed) return;
+              clearTimeout(timer);
+              timer = setTimeout(stalled, timeoutMs);
+              try {
+                for (const m of batch.messages) {
+                  if (Number(m.offset) < end) {
+                    onRecord(fromKafkaMessage(topic, batch.partition, m));
+                    count += 1;
+                  }
+                }
+              } catch (error) {
+                // Not thrown to kafkajs, which would deliver the batch again and apply its first records twice.
+                clearTimeout(timer);
+                failed = true;
+                reject(error);
+                return;
               }
               if (Number(batch.lastOffset()) + 1 >= end) pending.delete(batch.partition);
               if (pending.size === 0) {
@@ -56,7 +87,7 @@ export async function readTopicToEnd(connection: MessagingConnection, topic: str
       await consumer.disconnect();
     }
     await admin.deleteGroups([groupId]).catch(() => undefined);
-    return records.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
+    return count;
   } finally {
     await admin.disconnect();
   }

@@ -228,8 +228,11 @@ export async function generateThanhHoaDemo(options: DemoOptions = {}): Promise<D
       // Operators watch pushes that fail; they read no agency's documents.
       { service: 'document-exchange.documents', client: operator.id, methods: ['GET'], paths: ['/operations'] },
       { service: 'case-tracking.cases', group: ONE_STOP_SHOPS_GROUP },
-      // Citizens look up their case on the provincial portal, so the portal reads cases but never writes them.
-      { service: 'case-tracking.cases', client: portal.id, methods: ['GET'] },
+      // Citizens look up their case on the provincial portal: the public view and the catalog, never a case in full
+      // (the portal's agency is the province, which case tracking would otherwise let read every case).
+      { service: 'case-tracking.cases', client: portal.id, methods: ['GET'], paths: ['/lookup', '/procedures'] },
+      // Operators watch the national-portal sync and the statistics; they read no case.
+      { service: 'case-tracking.cases', client: operator.id, methods: ['GET'], paths: ['/operations', '/statistics'] },
       ...NATIONAL_SERVICES.map((service): GrantConfig => ({ service, group: ONE_STOP_SHOPS_GROUP, methods: ['GET'] })),
     ],
   };
@@ -324,8 +327,8 @@ function derived(seed: string, label: string): Buffer {
   return createHmac('sha256', seed).update(label).digest();
 }
 
-/** mulberry32: small, fast and, unlike Math.random, reproducible from a seed. */
-function seededRandom(seed: string): () => number {
+/** mulberry32: small, fast and, unlike Math.random, reproducible from a seed (demo data and synthetic history). */
+export function seededRandom(seed: string): () => number {
   let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

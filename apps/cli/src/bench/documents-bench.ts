@@ -7,7 +7,7 @@ import { buildDocumentPackage } from '@lgsp/edxml';
 import { generateSecret, hashSecret, MemberConfig, parsePlatformConfig, serializePlatformConfig } from '@lgsp/registry';
 import { BenchRun, CpuWatch, Measured, perRequest, r0, r2, round, settle, SETTLE_MS, TokenSource, withCpu } from './bench-support';
 import { BrokerProcess, startBrokerProcess } from './broker-process';
-import { startDocumentExchangeProcess } from './document-exchange-process';
+import { startServiceProcess } from './service-process';
 import { BenchChild, startGatewayProcess } from './gateway-process';
 import { closedLoop, httpCall, loadAgent, LoadResult, LoadTarget, openLoop } from './http-load';
 import { percentile } from './process-cpu';
@@ -157,7 +157,9 @@ export async function runDocumentsBench(opts: DocumentsBenchOptions): Promise<Do
     const platformConfig = join(root, 'platform.yaml');
     await writePlatformConfig(platformConfig, secret);
     opts.progress('starting the document exchange…');
-    const exchange = run.track(await startDocumentExchangeProcess({ platformConfig, kafkaBootstrap, log: opts.progress }));
+    const exchange = run.track(
+      await startServiceProcess({ app: 'document-exchange', readyLine: /^document-exchange ready$/, env: { LGSP_CONFIG: platformConfig, KAFKA_BROKERS: kafkaBootstrap }, log: opts.progress }),
+    );
     opts.progress('starting the gateway…');
     const gateway: BenchChild = run.track(
       await startGatewayProcess({ platformConfig, dataDir: join(root, 'gateway'), kafkaBootstrap, instanceId: 'bench-gateway', pingProvider: false, log: opts.progress }),

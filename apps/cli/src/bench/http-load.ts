@@ -19,6 +19,11 @@ export interface LoadTarget {
   readonly method?: string;
   /** Called for every request (each may need its own body, e.g. a new DocumentId); none unless given. */
   readonly body?: () => Buffer;
+  /**
+   * Closed loop only: caller `caller`'s next request when it depends on the caller's own state (e.g. the next status
+   * of the case it is moving), as a path on the caller's origin and a body; null when the caller has no work left.
+   */
+  readonly next?: (caller: number) => { path: string; body?: Buffer } | null;
 }
 
 export interface LoadResult {
@@ -104,16 +109,16 @@ function prepare(target: LoadTarget): Prepared[] {
 }
 
 /** Sends one request and calls back with null on a 2xx answer whose body has been read, or with what went wrong. */
-function sendOne(p: Prepared, target: LoadTarget, agent: Agent, done: (error: string | null) => void): void {
+function sendOne(p: Prepared, target: LoadTarget, agent: Agent, done: (error: string | null) => void, step?: { path: string; body?: Buffer }): void {
   let settled = false;
   const settle = (error: string | null): void => {
     if (settled) return;
     settled = true;
     done(error);
   };
-  const body = target.body?.();
+  const body = step ? step.body : target.body?.();
   const headers = body ? { ...target.headers(), 'content-length': String(body.length) } : target.headers();
-  const req = request({ hostname: p.hostname, port: p.port, path: p.path, method: target.method ?? 'GET', headers, agent }, (res) => {
+  const req = request({ hostname: p.hostname, port: p.port, path: step?.path ?? p.path, method: target.method ?? 'GET', headers, agent }, (res) => {
     const status = res.statusCode ?? 0;
     res.on('data', () => undefined);
     res.on('end', () => settle(status >= 200 && status < 300 ? null : `HTTP ${status}`));
@@ -135,22 +140,30 @@ export function closedLoop(target: LoadTarget, agent: Agent, concurrency: number
   const end = start + seconds * 1000;
   return new Promise((resolve) => {
     let running = concurrency;
-    const caller = (p: Prepared): void => {
+    const caller = (p: Prepared, index: number): void => {
       const next = (): void => {
         const sentAt = performance.now();
-        if (sentAt >= end) {
+        // Asked only when it will be sent, so that a caller's own state (see `next`) counts exactly what was sent.
+        const step = sentAt >= end ? null : target.next?.(index);
+        if (step === null) {
           if (--running === 0) resolve(rec.result((performance.now() - start) / 1000));
           return;
         }
-        sendOne(p, target, agent, (error) => {
-          if (error === null) rec.success(performance.now() - sentAt);
-          else rec.failure(error);
-          next();
-        });
+        sendOne(
+          p,
+          target,
+          agent,
+          (error) => {
+            if (error === null) rec.success(performance.now() - sentAt);
+            else rec.failure(error);
+            next();
+          },
+          step,
+        );
       };
       next();
     };
-    for (let i = 0; i < concurrency; i++) caller(replicas[i % replicas.length]);
+    for (let i = 0; i < concurrency; i++) caller(replicas[i % replicas.length], i);
   });
 }
 

@@ -43,3 +43,13 @@ export function machineBusyCpuSeconds(): number | null {
     return null;
   }
 }
+
+/** A process's resident memory (Linux /proc), or null where that cannot be read. */
+export function processRssBytes(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}

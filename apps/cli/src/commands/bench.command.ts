@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { BrokerBenchResult, runBrokerBench } from '../bench/broker-bench';
+import { CasesBenchResult, runCasesBench } from '../bench/cases-bench';
 import { DocumentsBenchResult, runDocumentsBench } from '../bench/documents-bench';
 import { GatewayBenchResult, runGatewayBench } from '../bench/gateway-bench';
 import { CliEnvironment } from '../cli-environment';
@@ -21,9 +22,10 @@ interface BenchOptions {
   rateDuration: number;
   gatewayCpuProf?: string;
   packageKib: number;
+  cases: number;
 }
 
-const SUITES = ['broker', 'gateway', 'documents'] as const;
+const SUITES = ['broker', 'gateway', 'documents', 'cases'] as const;
 
 /** The fixed rate each suite's targets are stated at: 500 requests/s for the gateway, 200 packages/s for documents. */
 const DEFAULT_RATE = { gateway: 500, documents: 200 } as const;
@@ -40,6 +42,18 @@ function printDocumentsTable(r: DocumentsBenchResult): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 type Suite = (typeof SUITES)[number];
+
+function printCasesTable(r: CasesBenchResult): void {
+  const lines = [
+    `cases benchmark: ${r.cases.toLocaleString('en')} cases in store (seeded in ${r.seed_s} s, rebuilt in ${r.rebuild_s} s, case tracking RSS ${r.case_tracking_rss_mb} MiB), ${r.concurrency} in flight, ${r.duration_s} s per phase`,
+    `  transitions/s through the gateway   ${r.transitions_per_s} (p50 ${r.transition_p50_ms} ms, p99 ${r.transition_p99_ms} ms)`,
+    `  intakes/s                           ${r.intakes_per_s}`,
+    `  statistics queries/s                ${r.stats_per_s} (p50 ${r.stats_p50_ms} ms, p99 ${r.stats_p99_ms} ms)`,
+    `  CPU ms per transition: gateway ${r.gateway_cpu_ms_per_transition}, case tracking ${r.case_tracking_cpu_ms_per_transition}, broker ${r.broker_cpu_ms_per_transition}`,
+    `  ${r.verified_done} cases done today as the statistics count them; rest of the machine ${r.other_cpu_s} CPU s`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
 
 function printBrokerTable(r: BrokerBenchResult): void {
   const row = (name: string, ours: unknown, peer: unknown = ''): string => `  ${name.padEnd(30)} ${String(ours ?? '-').padStart(14)} ${String(peer ?? '-').padStart(16)}`;
@@ -93,14 +107,15 @@ export function benchCommand(env: CliEnvironment): Command {
     .option('--in-flight <n>', 'broker: concurrent sends per producer', parsePositiveInt, 8)
     .option('--consumers <n>', 'broker: members of the consumer group', parsePositiveInt, 1)
     .option('--partitions <n>', 'broker: partitions of the benchmark topic', parsePositiveInt, 6)
-    .option('--duration <s>', 'gateway, documents: seconds of each measured fixed-concurrency phase', parsePositiveNumber, 10)
-    .option('--warmup <s>', 'gateway, documents: seconds of unmeasured load before each target is measured', parsePositiveNumber, 5)
-    .option('--concurrency <n>', 'gateway, documents: requests kept in flight', parsePositiveInt, 32)
+    .option('--duration <s>', 'gateway, documents, cases: seconds of each measured fixed-concurrency phase', parsePositiveNumber, 10)
+    .option('--warmup <s>', 'gateway, documents, cases: seconds of unmeasured load before each target is measured', parsePositiveNumber, 5)
+    .option('--concurrency <n>', 'gateway, documents, cases: requests kept in flight', parsePositiveInt, 32)
     .option('--rate <n>', 'gateway, documents: requests per second of the fixed-rate phase (default 500 for gateway, 200 for documents)', parsePositiveInt)
     .option('--rate-duration <s>', 'gateway, documents: seconds of the fixed-rate phase', parsePositiveNumber, 5)
     .option('--replicas <n>', 'gateway: gateway processes behind the load generator, sharing their state through Redis (REDIS_URL) when more than one', parsePositiveInt, 1)
     .option('--gateway-cpu-prof <dir>', 'gateway: write a V8 CPU profile of the (first) gateway process into this directory')
     .option('--package-kib <n>', 'documents: size of each package in KiB', parsePositiveInt, 10)
+    .option('--cases <n>', 'cases: cases of synthetic history in store before the measured phases', parsePositiveInt, 1_000_000)
     .action(async (suite: Suite, opts: BenchOptions) => {
       const progress = (text: string): void => {
         process.stderr.write(`${text}\n`);
@@ -119,6 +134,12 @@ export function benchCommand(env: CliEnvironment): Command {
         const result = await runDocumentsBench({ ...load('documents'), packageBytes: opts.packageKib * 1024 });
         if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
         else printDocumentsTable(result);
+        process.exit(0);
+      }
+      if (suite === 'cases') {
+        const result = await runCasesBench({ cases: opts.cases, durationS: opts.duration, warmupS: opts.warmup, concurrency: opts.concurrency, cliEntry: process.argv[1], progress });
+        if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        else printCasesTable(result);
         process.exit(0);
       }
       if (suite === 'gateway') {

@@ -10,6 +10,7 @@ interface UpOptions {
   dataDir?: string;
   kafkaPort: number;
   gatewayPort: number;
+  portalPort: number;
   config?: string;
 }
 
@@ -41,6 +42,7 @@ export async function runUp(options: UpOptions, env: CliEnvironment): Promise<vo
     dataDir,
     kafkaPort: options.kafkaPort,
     gatewayPort: options.gatewayPort,
+    portalPort: options.portalPort,
     platformConfig,
     cliEntry: process.argv[1],
   });
@@ -77,6 +79,7 @@ export function upCommand(env: CliEnvironment): Command {
     .option('--data-dir <dir>', `root of all platform data (default: ${env.dataDir})`)
     .option('--kafka-port <port>', 'port of the embedded broker', parsePort, 9092)
     .option('--gateway-port <port>', 'HTTP port of the gateway', parsePort, 8080)
+    .option('--portal-port <port>', 'HTTP port of the simulated national public-service portal', parsePort, 8095)
     .option('--config <file>', 'platform configuration (YAML or JSON); default: the generated Thanh Hóa demo')
     .action((opts: UpOptions) => runUp(opts, env));
 }

@@ -6,11 +6,22 @@ import { ServiceSpec } from './service-spec';
 const DIST_APPS = join(__dirname, '..', '..', '..');
 const GATEWAY_READY_LINE = /^gateway listening on (\S+)$/m;
 const DOCUMENT_EXCHANGE_READY_LINE = /^document-exchange ready$/m;
+const CASE_TRACKING_READY_LINE = /^case-tracking ready$/m;
+const NATIONAL_PORTAL_READY_LINE = /^national-portal listening on (\S+)$/m;
+
+/**
+ * The simulated national public-service portal's credentials for this platform. A real province is issued them by
+ * the national side; the simulator and the sync worker only need to agree.
+ */
+const PORTAL_USERNAME = 'lgsp-h56';
+const PORTAL_PASSWORD = 'demo-portal-password';
 
 export interface PlatformLayout {
   readonly dataDir: string;
   readonly kafkaPort: number;
   readonly gatewayPort: number;
+  /** HTTP port of the simulated national public-service portal the case sync pushes to. */
+  readonly portalPort: number;
   /** The platform configuration file (registry, catalog, access rights) the gateway serves. */
   readonly platformConfig: string;
   /** The `lgsp` entry script, so that every service runs the same build as the supervisor. */
@@ -41,6 +52,34 @@ export function platformServices(layout: PlatformLayout): ServiceSpec[] {
       },
       readyLine: DOCUMENT_EXCHANGE_READY_LINE,
       describe: () => 'document exchange (service document-exchange.documents)',
+    },
+    {
+      // The national side comes up before case tracking, so the first sync finds it.
+      name: 'portal',
+      command: process.execPath,
+      args: [join(DIST_APPS, 'national-portal', 'src', 'main.js')],
+      env: {
+        NATIONAL_PORTAL_PORT: String(layout.portalPort),
+        NATIONAL_PORTAL_USERNAME: PORTAL_USERNAME,
+        NATIONAL_PORTAL_PASSWORD: PORTAL_PASSWORD,
+        NATIONAL_PORTAL_DATA_FILE: join(layout.dataDir, 'national-portal', 'received.jsonl'),
+      },
+      readyLine: NATIONAL_PORTAL_READY_LINE,
+      describe: (m) => `${m[1]} (simulated national public-service portal)`,
+    },
+    {
+      name: 'cases',
+      command: process.execPath,
+      args: [join(DIST_APPS, 'case-tracking', 'src', 'main.js')],
+      env: {
+        LGSP_CONFIG: layout.platformConfig,
+        KAFKA_BROKERS: `127.0.0.1:${layout.kafkaPort}`,
+        NATIONAL_PORTAL_URL: `http://127.0.0.1:${layout.portalPort}`,
+        NATIONAL_PORTAL_USERNAME: PORTAL_USERNAME,
+        NATIONAL_PORTAL_PASSWORD: PORTAL_PASSWORD,
+      },
+      readyLine: CASE_TRACKING_READY_LINE,
+      describe: () => 'case tracking (service case-tracking.cases)',
     },
     {
       name: 'gateway',

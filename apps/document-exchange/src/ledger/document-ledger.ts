@@ -4,7 +4,7 @@ import { EventPublisher, MessagingConnection, readTopicToEnd } from '@lgsp/messa
 import { DOCUMENT_TOPICS } from '../config/tokens';
 import { DocumentBook } from './document-book';
 import { DocumentEvent, eventKey } from './document-events';
-import { KeyedMutex } from './keyed-mutex';
+import { KeyedMutex } from '@lgsp/concurrency';
 
 /**
  * The exchange's state has one durable home, its event topic (one partition: one order for everything). At start-up

@@ -5,7 +5,7 @@ import { DocumentExchangeConfig } from '../config/document-exchange-config';
 import { Delivery } from '../ledger/document-book';
 import { DocumentEvent } from '../ledger/document-events';
 import { DocumentLedger } from '../ledger/document-ledger';
-import { pushBackoffMs } from './push-backoff';
+import { backoffMs } from '@lgsp/concurrency';
 
 /** Headers of a push besides the Standard Webhooks ones, so a receiver can route it without parsing the XML. */
 export const PushHeader = {
@@ -158,7 +158,7 @@ export class PushDispatcher implements OnModuleDestroy {
   }
 
   private retryLater(t: Tracked): void {
-    const delay = pushBackoffMs(t.attempts, this.config.DOCUMENT_PUSH_FIRST_DELAY_MS, this.config.DOCUMENT_PUSH_MAX_DELAY_MS);
+    const delay = backoffMs(t.attempts, this.config.DOCUMENT_PUSH_FIRST_DELAY_MS, this.config.DOCUMENT_PUSH_MAX_DELAY_MS);
     t.nextAttemptAt = new Date(Date.now() + delay);
     t.timer = setTimeout(() => {
       t.timer = undefined;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { KafkaHeader, PlatformTopics } from '@lgsp/contracts';
-import { errorReply, IncomingMessage, MessagingConnection, OutgoingMessage, RequestResponder } from '@lgsp/messaging';
+import { errorReply, IncomingMessage, jsonReply as json, MessagingConnection, OutgoingMessage, readCaller, readRoute, RequestResponder } from '@lgsp/messaging';
 import { Registry } from '@lgsp/registry';
 import { DOCUMENT_TOPICS } from '../config/tokens';
 import { Caller } from '../exchange/caller';
@@ -9,15 +9,9 @@ import { InboxUseCase } from '../exchange/inbox.use-case';
 import { SendPackageUseCase } from '../exchange/send-package.use-case';
 import { SentDocumentsUseCase } from '../exchange/sent-documents.use-case';
 import { PushSubscriptionsUseCase } from '../push/push-subscriptions.use-case';
-import { ClientRole } from '@lgsp/registry';
 
 /** The gateway service the exchange answers (its catalog code). */
 export const DOCUMENT_SERVICE = 'document-exchange.documents';
-
-const json = (status: number, body: unknown): OutgoingMessage => ({
-  value: JSON.stringify(body),
-  headers: { [KafkaHeader.Status]: String(status), [KafkaHeader.ContentType]: 'application/json' },
-});
 
 function unknownRoute(method: string, path: string, known: string[]): DocumentExchangeError {
   return known.includes(path)
@@ -82,17 +76,11 @@ export class DocumentServiceResponder implements OnApplicationShutdown {
   }
 
   private async route(request: IncomingMessage): Promise<OutgoingMessage> {
-    const caller: Caller = {
-      clientId: request.headers[KafkaHeader.Client] ?? '',
-      member: request.headers[KafkaHeader.ClientMember] ?? '',
-      roles: (request.headers[KafkaHeader.ClientRoles] ?? '').split(',').filter(Boolean) as ClientRole[],
-    };
-    if (!caller.clientId || !caller.member) {
+    const caller: Caller | null = readCaller(request) as Caller | null;
+    if (!caller) {
       throw new DocumentExchangeError(400, 'NO_CALLER', 'The request carries no client identity; the document exchange is reached through the gateway.');
     }
-    const method = (request.headers[KafkaHeader.Method] ?? 'GET').toUpperCase();
-    const url = new URL(request.headers[KafkaHeader.Path] ?? '/', 'http://exchange.invalid');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const { method, path, query } = readRoute(request);
 
     if (path.startsWith('/operations/')) {
       if (!caller.roles.includes('operator') && !caller.roles.includes('admin')) {
@@ -109,14 +97,14 @@ export class DocumentServiceResponder implements OnApplicationShutdown {
       const receipt = await this.send.send(caller, request.value, request.headers[KafkaHeader.ContentType] ?? null);
       return json(receipt.replayed ? 200 : 201, receipt);
     }
-    if (path === '/inbox' && method === 'GET') return json(200, this.inbox.list(caller, url.searchParams));
+    if (path === '/inbox' && method === 'GET') return json(200, this.inbox.list(caller, query));
     const delivery = DELIVERY.exec(path);
     if (delivery && !delivery[2] && method === 'GET') {
       return { value: this.inbox.fetch(caller, delivery[1]), headers: { [KafkaHeader.Status]: '200', [KafkaHeader.ContentType]: 'application/xml; charset=utf-8' } };
     }
     if (delivery && delivery[2] && method === 'POST') return json(200, await this.inbox.acknowledge(caller, delivery[1], request.value));
-    if (path === '/sent' && method === 'GET') return json(200, this.sent.list(caller, url.searchParams));
-    if (path === '/sent/timeline' && method === 'GET') return json(200, this.sent.timeline(caller, url.searchParams));
+    if (path === '/sent' && method === 'GET') return json(200, this.sent.list(caller, query));
+    if (path === '/sent/timeline' && method === 'GET') return json(200, this.sent.timeline(caller, query));
     if (path === '/push') {
       if (method === 'PUT') return json(200, await this.push.subscribe(caller, request.value));
       if (method === 'GET') return json(200, this.push.status(caller));

@@ -1,0 +1,58 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Response } from 'express';
+import { defer, lastValueFrom, Observable } from 'rxjs';
+import { PORTAL_RANDOM, type RandomSource } from '../config/national-portal-config';
+import { PortalError } from '../portal/portal-error';
+import { PortalSimulation } from './portal-simulation';
+
+/**
+ * Puts every portal call (/api/…) under the simulated conditions:
+ * - down: answered 503 PORTAL_DOWN at once, nothing done — the shape a load balancer in front of a dead portal gives
+ *   (the listener stays up so that /sim/up can bring the portal back);
+ * - error rate: that share of calls answered 500 INTERNAL_ERROR before anything is done;
+ * - latency: the call is handled at once, the answer leaves `latencyMs` later. A sender that gives up first has had
+ *   its batch stored without hearing so — the case that makes a sender's retries have to be safe.
+ */
+@Injectable()
+export class SimulatedConditionsInterceptor implements NestInterceptor {
+  constructor(
+    private readonly simulation: PortalSimulation,
+    @Inject(PORTAL_RANDOM) private readonly random: RandomSource,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const response = context.switchToHttp().getResponse<Response>();
+    return defer(async () => {
+      const { down, latencyMs, errorRate } = this.simulation.current();
+      if (down) {
+        this.simulation.count('refusedWhileDown');
+        throw new PortalError('PORTAL_DOWN', undefined, undefined, { 'Retry-After': '1' });
+      }
+      try {
+        if (errorRate > 0 && this.random() < errorRate) {
+          this.simulation.count('injectedFailures');
+          throw new PortalError('INTERNAL_ERROR', 'The portal failed while handling the call (a simulated failure); nothing was done. Retry later.');
+        }
+        return await lastValueFrom(next.handle(), { defaultValue: undefined });
+      } finally {
+        if (latencyMs > 0) await this.delay(latencyMs, response);
+      }
+    });
+  }
+
+  /** The delay ends early when the caller has gone: nobody is left to answer, and a stopping portal should not wait. */
+  private async delay(ms: number, response: Response): Promise<void> {
+    if (response.destroyed) return;
+    const gone = new AbortController();
+    const abort = () => gone.abort();
+    response.once('close', abort);
+    try {
+      await sleep(ms, undefined, { signal: gone.signal });
+    } catch {
+      // Aborted: the caller left.
+    } finally {
+      response.off('close', abort);
+    }
+  }
+}

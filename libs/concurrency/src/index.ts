@@ -1,0 +1,2 @@
+export { KeyedMutex } from './keyed-mutex';
+export { backoffMs } from './backoff';
