@@ -117,7 +117,7 @@ describe('the lgsp command', () => {
       const received = await fetch(`${cases}/cases`, {
         method: 'POST',
         headers: { authorization: `Bearer ${oneStopToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ externalId: 'E2E-1', procedureCode: listing.items[0]!.code, channel: 1, applicant: { name: 'Nguyễn Văn An' }, summary: 'Kiểm thử đầu cuối', officer: { name: 'Lê Thị Hoa' } }),
+        body: JSON.stringify({ externalId: 'E2E-1', procedureCode: listing.items[0]!.code, channel: 1, applicant: { name: 'Nguyễn Văn An', idNumber: '038090001234' }, summary: 'Kiểm thử đầu cuối', officer: { name: 'Lê Thị Hoa' } }),
       });
       expect(received.status).toBe(201);
       const { case: intake } = (await received.json()) as { case: { code: string } };

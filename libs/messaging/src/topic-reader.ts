@@ -39,7 +39,8 @@ export async function forEachRecordToEnd(
     if (ends.size === 0) return 0;
 
     const groupId = `lgsp-reader-${randomUUID()}`;
-    const consumer = core.kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 2 } });
+    // Large fetches: a rebuild reads millions of records, and each fetch round trip costs more than its bytes.
+    const consumer = core.kafka.consumer({ groupId, maxWaitTimeInMs: 100, maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, retry: { retries: 2 } });
     let count = 0;
     let failed = false;
     const pending = new Set(ends.keys());

@@ -25,6 +25,8 @@ export interface ProgressEntry {
   title?: string;
   note?: string;
   stepDue: LocalDate | null;
+  /** A transfer: the agency the case went to. */
+  to?: string;
 }
 
 export interface SupplementRequest {
@@ -81,16 +83,19 @@ export class CaseBook {
   private readonly cases = new Map<string, CaseRecord>();
   /** `${agency}|${YYMMDD}` → the last sequence number given out. */
   private readonly sequences = new Map<string, number>();
-  /** `${clientId}|${externalId}` → case code. */
-  private readonly byExternalId = new Map<string, string>();
+  /** client id → its intake ids → case code. */
+  private readonly byExternalId = new Map<string, Map<string, string>>();
+  /** One copy of the short strings a million cases repeat: agency codes, client ids, officers, dates. */
+  private readonly strings = new Map<string, string>();
   private readonly observers: BookObserver[] = [];
   /** Cases whose portal copy is behind, in the order they fell behind. */
   private readonly unsynced = new Set<string>();
   /**
    * One copy of each procedure snapshot and plan: a million cases share a few thousand of them, and each event's
-   * parse would otherwise keep its own (about half of a rebuilt book's memory).
+   * parse would otherwise keep its own. Shared, so never changed in place.
    */
-  private readonly shared = new Map<string, unknown>();
+  private readonly procedures = new Map<string, ProcedureSnapshot>();
+  private readonly plans = new Map<string, PlannedStep[]>();
 
   get size(): number {
     return this.cases.size;
@@ -105,7 +110,7 @@ export class CaseBook {
   }
 
   byExternal(clientId: string, externalId: string): CaseRecord | undefined {
-    const code = this.byExternalId.get(`${clientId}|${externalId}`);
+    const code = this.byExternalId.get(clientId)?.get(externalId);
     return code === undefined ? undefined : this.cases.get(code);
   }
 
@@ -141,20 +146,35 @@ export class CaseBook {
       return;
     }
     if (event.type === 'case.received') {
-      const record = newRecord({ ...event, procedure: this.intern(event.procedure), plan: this.intern(event.plan) });
+      const str = (v: string) => this.intern(v);
+      const record = newRecord({
+        ...event,
+        clientId: str(event.clientId),
+        receivingAgency: str(event.receivingAgency),
+        appointment: event.appointment === null ? null : str(event.appointment),
+        stepDue: event.stepDue === null ? null : str(event.stepDue),
+        by: { ...event.by, clientId: str(event.by.clientId), agency: str(event.by.agency), officer: str(event.by.officer) },
+        procedure: this.internProcedure(event.procedure),
+        plan: this.internPlan(event.procedure.code, event.receivingAgency, event.plan),
+      });
       this.cases.set(record.code, record);
       const parts = parseCaseCode(record.code);
       if (parts) {
         const key = `${parts.agency}|${parts.day}`;
         this.sequences.set(key, Math.max(this.sequences.get(key) ?? 0, parts.sequence));
       }
-      if (record.externalId !== undefined) this.byExternalId.set(`${record.clientId}|${record.externalId}`, record.code);
+      if (record.externalId !== undefined) {
+        let ids = this.byExternalId.get(record.clientId);
+        if (!ids) this.byExternalId.set(record.clientId, (ids = new Map()));
+        ids.set(record.externalId, record.code);
+      }
       this.unsynced.add(record.code);
       this.notify(event, undefined, record);
       return;
     }
     const record = this.cases.get(event.code);
     if (!record) return; // an event for a case this topic never received: nothing to attach it to
+    if ('by' in event) event.by = { ...event.by, clientId: this.intern(event.by.clientId), agency: this.intern(event.by.agency), officer: this.intern(event.by.officer) };
     const before = { status: record.status, alerts: { ...record.alerts } };
     switch (event.type) {
       case 'case.status-changed':
@@ -169,13 +189,13 @@ export class CaseBook {
         }
         record.sheet.push({ stepIndex: event.stepIndex, name: event.stepName, agency: event.toAgency, startedAt: event.at, due: event.stepDue });
         record.currentAgency = event.toAgency;
-        record.progress.push(progress(event.at, record.status, 'transfer', event.by, event.note ?? `Chuyển ${event.fromAgency} → ${event.toAgency}: ${event.stepName}`, event.stepDue));
+        record.progress.push(progress(event.at, record.status, 'transfer', event.by, event.note, event.stepDue, event.toAgency));
         break;
       }
       case 'case.rescheduled':
-        record.apologies.push({ at: event.at, previousAppointment: event.previousAppointment, appointment: event.appointment, reason: event.reason, officer: event.by.officer });
+        record.apologies = [...record.apologies, { at: event.at, previousAppointment: event.previousAppointment, appointment: event.appointment, reason: event.reason, officer: event.by.officer }];
         record.appointment = event.appointment;
-        record.progress.push(progress(event.at, record.status, 'rescheduled', event.by, `Phiếu xin lỗi và hẹn lại ngày trả kết quả: ${event.appointment}. ${event.reason}`, currentStepDue(record)));
+        record.progress.push(progress(event.at, record.status, 'rescheduled', event.by, event.reason, currentStepDue(record)));
         break;
       case 'case.alerted':
         record.alerts[event.threshold] ??= event.at;
@@ -185,18 +205,40 @@ export class CaseBook {
     this.notify(event, before, record);
   }
 
-  private intern<T>(value: T): T {
-    const key = JSON.stringify(value);
-    const known = this.shared.get(key) as T | undefined;
+  private intern(value: string): string {
+    const known = this.strings.get(value);
     if (known !== undefined) return known;
-    this.shared.set(key, value);
+    this.strings.set(value, value);
     return value;
+  }
+
+  /** The snapshot already held for this procedure, when it is the same (a catalog change makes a new one). */
+  private internProcedure(procedure: ProcedureSnapshot): ProcedureSnapshot {
+    const known = this.procedures.get(procedure.code);
+    if (known && sameFields(known, procedure)) return known;
+    this.procedures.set(procedure.code, procedure);
+    return procedure;
+  }
+
+  /** The plan already held for this procedure and receiving agency, when it is the same. */
+  private internPlan(procedureCode: string, agency: string, plan: PlannedStep[]): PlannedStep[] {
+    const key = `${procedureCode}|${agency}`;
+    const known = this.plans.get(key);
+    if (known && known.length === plan.length && known.every((step, i) => sameFields(step, plan[i]!))) return known;
+    this.plans.set(key, plan);
+    return plan;
   }
 
   private notify(event: CaseEvent, before: Readonly<Pick<CaseRecord, 'status' | 'alerts'>> | undefined, after: CaseRecord | undefined): void {
     for (const observer of this.observers) observer(event, before, after);
   }
 }
+
+/**
+ * The empty list every case without papers, fees, pauses or apologies shares (most of a million): lists on a record
+ * are replaced, never changed in place.
+ */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
 
 function newRecord(event: CaseReceived): CaseRecord {
   const firstStep = event.plan[0];
@@ -210,8 +252,8 @@ function newRecord(event: CaseReceived): CaseRecord {
     channel: event.channel,
     applicant: event.applicant,
     summary: event.summary,
-    documents: event.documents,
-    fees: event.fees,
+    documents: event.documents.length === 0 ? NONE : event.documents,
+    fees: event.fees.length === 0 ? NONE : event.fees,
     receivedAt: event.receivedAt,
     status: event.status,
     statusAt: event.at,
@@ -220,10 +262,10 @@ function newRecord(event: CaseReceived): CaseRecord {
     sheet: [{ stepIndex: 0, name: firstStep?.name ?? 'Tiếp nhận', agency: event.receivingAgency, startedAt: event.receivedAt, due: event.stepDue }],
     appointment: event.appointment,
     legalDue: event.appointment,
-    supplements: [],
-    apologies: [],
+    supplements: NONE,
+    apologies: NONE,
     alerts: {},
-    progress: [progress(event.at, event.status, 'received', event.by, `Tiếp nhận hồ sơ ${event.code}`, event.stepDue)],
+    progress: [progress(event.at, event.status, 'received', event.by, undefined, event.stepDue)],
     syncedVersion: 0,
   };
 }
@@ -239,7 +281,7 @@ function applyStatusChange(record: CaseRecord, event: Extract<CaseEvent, { type:
   }
   if (isPaused(event.to) && !isPaused(event.from)) {
     record.remainingDays = event.remainingDays;
-    record.supplements.push({ requestedAt: event.at, status: event.to as 5 | 6 | 8, previousAppointment: record.appointment });
+    record.supplements = [...record.supplements, { requestedAt: event.at, status: event.to as 5 | 6 | 8, previousAppointment: record.appointment }];
   } else if (isPaused(event.from) && !isPaused(event.to)) {
     record.remainingDays = undefined;
     const open = record.supplements[record.supplements.length - 1];
@@ -262,6 +304,16 @@ function currentStepDue(record: CaseRecord): LocalDate | null {
   return record.sheet[record.sheet.length - 1]?.due ?? null;
 }
 
-function progress(at: number, status: CaseStatus, action: ProgressEntry['action'], by: CaseActor, note: string | undefined, stepDue: LocalDate | null): ProgressEntry {
-  return { at, status, action, agency: by.agency, officer: by.officer, title: by.title, note, stepDue };
+function progress(at: number, status: CaseStatus, action: ProgressEntry['action'], by: CaseActor, note: string | undefined, stepDue: LocalDate | null, to?: string): ProgressEntry {
+  const entry: ProgressEntry = { at, status, action, agency: by.agency, officer: by.officer, stepDue };
+  // Set only when present: a million entries without them are a million fewer slots.
+  if (by.title !== undefined) entry.title = by.title;
+  if (note !== undefined) entry.note = note;
+  if (to !== undefined) entry.to = to;
+  return entry;
+}
+
+function sameFields(a: object, b: object): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
 }

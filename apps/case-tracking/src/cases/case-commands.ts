@@ -23,7 +23,8 @@ export const intakeCommand = z.strictObject({
   receivedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with its offset, e.g. 2026-12-07T09:30:00+07:00' }).optional(),
   applicant: z.strictObject({
     name: text(200),
-    idNumber: z.string().trim().regex(/^[0-9A-Z-]{6,20}$/, 'must be 6–20 digits, capital letters or hyphens').optional(),
+    /** CCCD, passport or enterprise code: the national portal requires it with every case (SoGiayToChuHoSo). */
+    idNumber: z.string({ error: 'the applicant\'s identity document number is required (the national portal requires it)' }).trim().regex(/^[0-9A-Z-]{6,20}$/, 'must be 6–20 digits, capital letters or hyphens'),
     kind: z.enum(['citizen', 'organization']).default('citizen'),
   }),
   summary: text(1000),

@@ -11,7 +11,7 @@ import { CaseActor, CaseRescheduled, CaseStatusChanged, CaseTransferred } from '
 import { CaseLedger } from './case-ledger';
 import { allowedNext, CaseStatus, describeStatus, isAllowedTransition, isClosed, isFinished, isPaused } from './case-status';
 import { CaseTrackingError } from './case-tracking-error';
-import { CaseView, caseView } from './case-view';
+import { CaseSummary, caseSummary } from './case-view';
 import { Deadlines } from './deadlines';
 
 /** Finds a case by code, refusing a malformed code (400) apart from an unknown one (404). */
@@ -37,7 +37,7 @@ export class CaseMovesUseCase {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async changeStatus(caller: ServiceCaller, code: string, body: Buffer): Promise<CaseView> {
+  async changeStatus(caller: ServiceCaller, code: string, body: Buffer): Promise<CaseSummary> {
     requireCase(this.ledger, code);
     const command = parseCommand(statusCommand, body, 'status change');
     const to = command.status as CaseStatus;
@@ -79,11 +79,11 @@ export class CaseMovesUseCase {
       if (isFinished(to) && record.finishedAt === undefined) {
         event.onTime = record.legalDue !== null && today <= record.legalDue && record.alerts.overdue === undefined;
       }
-      return { events: [event], answer: () => caseView(book.get(code)!, this.registry) };
+      return { events: [event], answer: () => caseSummary(book.get(code)!, this.registry) };
     });
   }
 
-  async transfer(caller: ServiceCaller, code: string, body: Buffer): Promise<CaseView> {
+  async transfer(caller: ServiceCaller, code: string, body: Buffer): Promise<CaseSummary> {
     requireCase(this.ledger, code);
     const command = parseCommand(transferCommand, body, 'transfer');
     return this.ledger.decide([code], (book) => {
@@ -123,11 +123,11 @@ export class CaseMovesUseCase {
         by,
         ...(command.note ? { note: command.note } : {}),
       };
-      return { events: [event], answer: () => caseView(book.get(code)!, this.registry) };
+      return { events: [event], answer: () => caseSummary(book.get(code)!, this.registry) };
     });
   }
 
-  async apologise(caller: ServiceCaller, code: string, body: Buffer): Promise<CaseView> {
+  async apologise(caller: ServiceCaller, code: string, body: Buffer): Promise<CaseSummary> {
     requireCase(this.ledger, code);
     const command = parseCommand(apologyCommand, body, 'apology (form 04)');
     return this.ledger.decide([code], (book) => {
@@ -152,7 +152,7 @@ export class CaseMovesUseCase {
         throw new CaseTrackingError(422, 'NOT_A_WORKING_DAY', `newAppointment ${wanted} is a weekend or a public holiday; results are returned on working days.`);
       }
       const event: CaseRescheduled = { type: 'case.rescheduled', code, at: now, previousAppointment: record.appointment, appointment: wanted, reason: command.reason, by };
-      return { events: [event], answer: () => caseView(book.get(code)!, this.registry) };
+      return { events: [event], answer: () => caseSummary(book.get(code)!, this.registry) };
     });
   }
 

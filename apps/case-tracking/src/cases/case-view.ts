@@ -37,6 +37,26 @@ export function caseView(record: CaseRecord, registry: Registry) {
 }
 export type CaseView = ReturnType<typeof caseView>;
 
+/**
+ * What a move answers: where the case stands after it. Small on purpose — moves are the busiest call, and the full
+ * case (GET /cases/{code}) is one request away.
+ */
+export function caseSummary(record: CaseRecord, registry: Registry) {
+  const current = record.sheet[record.sheet.length - 1];
+  return {
+    code: record.code,
+    status: statusOf(record.status),
+    currentAgency: { code: record.currentAgency, name: registry.member(record.currentAgency)?.name ?? record.currentAgency },
+    step: current ? { index: current.stepIndex, name: current.name, due: current.due } : null,
+    appointment: record.appointment,
+    legalDue: record.legalDue,
+    paused: record.remainingDays === undefined ? null : { remainingDays: record.remainingDays, unit: record.procedure.dayKind },
+    onTime: record.onTime ?? null,
+    version: record.progress.length,
+  };
+}
+export type CaseSummary = ReturnType<typeof caseSummary>;
+
 /** Form 05, the process-control sheet: the plan, and each hand-over as it happened. */
 export function processSheet(record: CaseRecord, registry: Registry) {
   const agencyName = (code: string) => registry.member(code)?.name ?? code;

@@ -105,7 +105,7 @@ export class IntakeUseCase {
           processingDays: procedure.processingDays,
         },
         channel: command.channel,
-        applicant: { name: command.applicant.name, kind: command.applicant.kind, ...(command.applicant.idNumber ? { idNumber: command.applicant.idNumber } : {}) },
+        applicant: { name: command.applicant.name, kind: command.applicant.kind, idNumber: command.applicant.idNumber },
         summary: command.summary,
         documents: command.documents,
         fees: command.fees,
@@ -142,7 +142,8 @@ export class IntakeUseCase {
 
 /** The intake as asked, in a canonical form: the same request twice hashes alike, a changed field does not. */
 function hashIntake(command: IntakeCommand, agency: string): string {
-  return createHash('sha256').update(JSON.stringify(canonical({ ...command, receivingAgency: agency }))).digest('hex');
+  // 128 bits are plenty to tell two intakes apart, and a million cases keep a million of these.
+  return createHash('sha256').update(JSON.stringify(canonical({ ...command, receivingAgency: agency }))).digest('base64url').slice(0, 22);
 }
 
 function canonical(value: unknown): unknown {

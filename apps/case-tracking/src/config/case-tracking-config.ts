@@ -1,10 +1,5 @@
 import { z } from 'zod';
 
-const flag = z
-  .enum(['true', 'false'])
-  .default('false')
-  .transform((v) => v === 'true');
-
 /** Infrastructure and policy from the environment, validated once at boot (a bad value stops the process). */
 export const caseTrackingConfigSchema = z.object({
   LGSP_CONFIG: z.string().min(1, 'the platform configuration file is required (LGSP_CONFIG)'),
@@ -39,7 +34,6 @@ export const caseTrackingConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** For tests only: the service's clock runs this many milliseconds ahead. */
   CASE_CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
-  CASE_SYNC_ENABLED: flag.optional(),
 });
 
 export type CaseTrackingConfig = z.infer<typeof caseTrackingConfigSchema>;

@@ -50,9 +50,23 @@ export function toPortalProgress(record: CaseRecord, entry: ProgressEntry, regis
     ...(entry.title ? { ChucDanh: entry.title } : {}),
     ThoiDiemXuLy: toPortalDateTime(entry.at),
     PhongBanXuLy: registry.member(entry.agency)?.name ?? entry.agency,
-    NoiDungXuLy: entry.note ?? CASE_STATUSES[entry.status].name,
+    NoiDungXuLy: describeEntry(entry, (code) => registry.member(code)?.name ?? code),
     TrangThai: entry.status,
     NgayBatDau: toPortalDateTime(entry.at),
     ...(entry.stepDue ? { NgayKetThucTheoQuyDinh: appointmentTime(entry.stepDue) } : {}),
   };
+}
+
+/** What happened, in the portal's words for it (the officer's note when there is one). */
+function describeEntry(entry: ProgressEntry, agencyName: (code: string) => string): string {
+  switch (entry.action) {
+    case 'received':
+      return entry.note ?? 'Tiếp nhận hồ sơ';
+    case 'transfer':
+      return `Chuyển hồ sơ đến ${agencyName(entry.to ?? '')}${entry.note ? `: ${entry.note}` : ''}`;
+    case 'rescheduled':
+      return `Xin lỗi và hẹn lại ngày trả kết quả${entry.note ? `: ${entry.note}` : ''}`;
+    default:
+      return entry.note ?? CASE_STATUSES[entry.status].name;
+  }
 }

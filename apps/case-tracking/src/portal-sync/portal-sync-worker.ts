@@ -53,7 +53,7 @@ export class PortalSyncWorker implements OnApplicationShutdown {
 
   start(): void {
     const url = this.config.NATIONAL_PORTAL_URL;
-    if (!url || this.config.CASE_SYNC_ENABLED === false) {
+    if (!url) {
       this.logger.log('national portal sync is off (NATIONAL_PORTAL_URL is not set); changes wait on the topic until it is');
       return;
     }

@@ -1,5 +1,4 @@
 import { Registry } from '@lgsp/registry';
-import { localDateOf } from '@lgsp/working-days';
 import { CaseRecord } from '../cases/case-book';
 import { withAncestors } from '../cases/authority';
 import { CaseEvent } from '../cases/case-events';
@@ -34,15 +33,26 @@ export interface StatisticsRow extends PeriodCounts, CurrentCounts {
   onTimeRate: number | null;
 }
 
+/** The counters one case touches: per dimension value, its counts by period and its current counts. */
+interface Targets {
+  periods: Map<number, PeriodCounts>[];
+  current: CurrentCounts[];
+}
+
 /**
  * Statistics kept up to date as events are applied — a query reads counters, it never scans cases. Every event touches
- * a fixed number of counters: per dimension value, one per period granularity (year, quarter, month, day) of the
- * date it counts on, so any period query is a lookup, at a million cases as at ten.
+ * a fixed number of counters (per dimension value, its day and its month), and a query reads at most twelve per row,
+ * at a million cases as at ten.
+ *
+ * Counters are kept per day and per month, keyed by numbers (2026-11 → 20261100, 2026-11-23 → 20261123); a quarter or
+ * a year adds up its months. The counters a case touches are looked up once per receiving agency and procedure:
+ * rebuilding a million cases applies millions of events, and string keys made this the largest cost of a rebuild.
  */
 export class CaseStatistics {
   /** dimension → value → period → counts. */
-  private readonly periods = new Map<StatisticsDimension, Map<string, Map<string, PeriodCounts>>>();
+  private readonly periods = new Map<StatisticsDimension, Map<string, Map<number, PeriodCounts>>>();
   private readonly current = new Map<StatisticsDimension, Map<string, CurrentCounts>>();
+  private readonly targets = new Map<string, Targets>();
 
   constructor(private readonly registry: Registry) {
     for (const dimension of STATISTICS_DIMENSIONS) {
@@ -55,7 +65,7 @@ export class CaseStatistics {
   readonly observe = (event: CaseEvent, before: { status: CaseStatus; alerts: CaseRecord['alerts'] } | undefined, after: CaseRecord | undefined): void => {
     if (!after || event.type === 'portal.synced') return;
     if (event.type === 'case.received') {
-      this.count(after, event.receivedAt, 'received', 1);
+      this.count(after, event.receivedAt, 'received');
       this.adjust(after, 'inProgress', 1);
       return;
     }
@@ -68,62 +78,109 @@ export class CaseStatistics {
     // The case has just left the open set: finished (on time or late) or closed without a result.
     this.adjust(after, 'inProgress', -1);
     if (after.alerts.overdue !== undefined) this.adjust(after, 'overdueNow', -1);
-    if (isFinished(after.status)) this.count(after, event.at, after.onTime ? 'doneOnTime' : 'doneLate', 1);
-    else this.count(after, event.at, 'cancelled', 1);
+    if (isFinished(after.status)) this.count(after, event.at, after.onTime ? 'doneOnTime' : 'doneLate');
+    else this.count(after, event.at, 'cancelled');
   };
 
   /** Rows for one dimension and period (`2026`, `2026-Q4`, `2026-11`, `2026-11-23`), optionally one value. */
   query(dimension: StatisticsDimension, period: string, value?: string): StatisticsRow[] {
+    const months = periodMonths(period);
     const periods = this.periods.get(dimension)!;
     const current = this.current.get(dimension)!;
     const keys = value !== undefined ? [value] : [...new Set([...periods.keys(), ...current.keys()])];
     return keys.map((key) => {
-      const counts = periods.get(key)?.get(period) ?? { received: 0, doneOnTime: 0, doneLate: 0, cancelled: 0 };
+      const counts = { received: 0, doneOnTime: 0, doneLate: 0, cancelled: 0 };
+      const byPeriod = periods.get(key);
+      // A day or a month is one counter; a quarter or a year adds up its months (at most 12 lookups a row).
+      for (const month of byPeriod ? months : []) {
+        const c = byPeriod!.get(month);
+        if (!c) continue;
+        counts.received += c.received;
+        counts.doneOnTime += c.doneOnTime;
+        counts.doneLate += c.doneLate;
+        counts.cancelled += c.cancelled;
+      }
       const now = current.get(key) ?? { inProgress: 0, overdueNow: 0 };
       const done = counts.doneOnTime + counts.doneLate;
-      return { key, ...counts, ...now, onTimeRate: done === 0 ? null : Math.round((counts.doneOnTime / done) * 10_000) / 10_000 };
+      return {
+        key,
+        received: counts.received,
+        doneOnTime: counts.doneOnTime,
+        doneLate: counts.doneLate,
+        cancelled: counts.cancelled,
+        inProgress: now.inProgress,
+        overdueNow: now.overdueNow,
+        onTimeRate: done === 0 ? null : Math.round((counts.doneOnTime / done) * 10_000) / 10_000,
+      };
     });
   }
 
-  private count(record: CaseRecord, at: number, field: keyof PeriodCounts, delta: number): void {
-    const date = localDateOf(at);
-    const month = Number(date.slice(5, 7));
-    const periodKeys = [date.slice(0, 4), `${date.slice(0, 4)}-Q${Math.ceil(month / 3)}`, date.slice(0, 7), date];
-    for (const [dimension, value] of this.keysOf(record)) {
-      const byValue = this.periods.get(dimension)!;
-      let byPeriod = byValue.get(value);
-      if (!byPeriod) byValue.set(value, (byPeriod = new Map()));
-      for (const period of periodKeys) {
-        let counts = byPeriod.get(period);
-        if (!counts) byPeriod.set(period, (counts = { received: 0, doneOnTime: 0, doneLate: 0, cancelled: 0 }));
-        counts[field] += delta;
-      }
+  private count(record: CaseRecord, at: number, field: keyof PeriodCounts): void {
+    // The Vietnam-time calendar date of `at`, as numbers (no string is built per event).
+    const date = new Date(at + VIETNAM_OFFSET_MS);
+    const year = date.getUTCFullYear();
+    const month = date.getUTCMonth() + 1;
+    const monthKey = year * 10_000 + month * 100;
+    const dayKey = monthKey + date.getUTCDate();
+    for (const byPeriod of this.targetsOf(record).periods) {
+      let counts = byPeriod.get(monthKey);
+      if (!counts) byPeriod.set(monthKey, (counts = { received: 0, doneOnTime: 0, doneLate: 0, cancelled: 0 }));
+      counts[field] += 1;
+      counts = byPeriod.get(dayKey);
+      if (!counts) byPeriod.set(dayKey, (counts = { received: 0, doneOnTime: 0, doneLate: 0, cancelled: 0 }));
+      counts[field] += 1;
     }
   }
 
   private adjust(record: CaseRecord, field: keyof CurrentCounts, delta: number): void {
-    for (const [dimension, value] of this.keysOf(record)) {
-      const byValue = this.current.get(dimension)!;
-      let counts = byValue.get(value);
-      if (!counts) byValue.set(value, (counts = { inProgress: 0, overdueNow: 0 }));
-      counts[field] += delta;
-    }
+    for (const counts of this.targetsOf(record).current) counts[field] += delta;
   }
 
-  private readonly unitsCache = new Map<string, string[]>();
-
-  private keysOf(record: CaseRecord): [StatisticsDimension, string][] {
-    let units = this.unitsCache.get(record.receivingAgency);
-    if (!units) this.unitsCache.set(record.receivingAgency, (units = withAncestors(this.registry, record.receivingAgency)));
-    return [
+  private targetsOf(record: CaseRecord): Targets {
+    const cacheKey = `${record.receivingAgency}|${record.procedure.code}|${record.procedure.level}|${record.procedure.fieldCode}`;
+    let targets = this.targets.get(cacheKey);
+    if (targets) return targets;
+    targets = { periods: [], current: [] };
+    const values: [StatisticsDimension, string][] = [
       ['all', 'all'],
       ['agency', record.receivingAgency],
-      ...units.map((unit): [StatisticsDimension, string] => ['unit', unit]),
+      ...withAncestors(this.registry, record.receivingAgency).map((unit): [StatisticsDimension, string] => ['unit', unit]),
       ['procedure', record.procedure.code],
       ['level', String(record.procedure.level)],
       ['field', record.procedure.fieldCode],
     ];
+    for (const [dimension, value] of values) {
+      const byValue = this.periods.get(dimension)!;
+      let byPeriod = byValue.get(value);
+      if (!byPeriod) byValue.set(value, (byPeriod = new Map()));
+      targets.periods.push(byPeriod);
+      const currentByValue = this.current.get(dimension)!;
+      let counts = currentByValue.get(value);
+      if (!counts) currentByValue.set(value, (counts = { inProgress: 0, overdueNow: 0 }));
+      targets.current.push(counts);
+    }
+    this.targets.set(cacheKey, targets);
+    return targets;
   }
+}
+
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+
+/**
+ * The counters a period adds up: a day is itself (20261123); a month is its month counter (20261100); a quarter or
+ * a year, its months. Empty for a string that is not a period (checked against PERIOD_PATTERN by the caller).
+ */
+export function periodMonths(period: string): number[] {
+  const match = PERIOD_PATTERN.exec(period);
+  if (!match) return [];
+  const year = Number(match[1]) * 10_000;
+  if (match[3] !== undefined) return [year + Number(match[2]) * 100 + Number(match[3])];
+  if (match[2] !== undefined) return [year + Number(match[2]) * 100];
+  const first = match[4] !== undefined ? (Number(match[4]) - 1) * 3 + 1 : 1;
+  const last = match[4] !== undefined ? first + 2 : 12;
+  const months: number[] = [];
+  for (let m = first; m <= last; m++) months.push(year + m * 100);
+  return months;
 }
 
 function isOpen(status: CaseStatus): boolean {
