@@ -13,5 +13,5 @@ export { EventConsumer, NonRetryableError } from './event-consumer';
 export type { EventConsumerOptions, EventHandler } from './event-consumer';
 export { errorReply, PROVIDER_ERROR } from './provider-error';
 export { forEachRecordToEnd, readTopicToEnd } from './topic-reader';
-export { jsonReply, readCaller, readRoute } from './service-request';
+export { answerRequest, jsonReply, readCaller, readRoute } from './service-request';
 export type { ServiceCaller } from './service-request';

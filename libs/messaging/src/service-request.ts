@@ -1,5 +1,6 @@
 import { KafkaHeader } from '@lgsp/contracts';
 import { IncomingMessage, OutgoingMessage } from './messages';
+import { errorReply } from './provider-error';
 
 /** Who is calling a service behind the gateway, as the gateway vouches for it (token → client → agency and roles). */
 export interface ServiceCaller {
@@ -34,4 +35,23 @@ export function jsonReply(status: number, body: unknown): OutgoingMessage {
     value: JSON.stringify(body),
     headers: { [KafkaHeader.Status]: String(status), [KafkaHeader.ContentType]: 'application/json' },
   };
+}
+
+/**
+ * Runs a service's router on one request. A refusal the service meant (`isRefusal`) is answered with its status,
+ * code and sentence; anything else is a bug or an outage: it is logged with the request id and answered 500 with a
+ * sentence that names the service and gives nothing of its internals away.
+ */
+export async function answerRequest(
+  request: IncomingMessage,
+  route: (request: IncomingMessage) => Promise<OutgoingMessage>,
+  options: { service: string; isRefusal: (error: unknown) => boolean; log: (message: string) => void },
+): Promise<OutgoingMessage> {
+  try {
+    return await route(request);
+  } catch (error) {
+    if (options.isRefusal(error)) return errorReply(error);
+    options.log(`request ${request.headers[KafkaHeader.RequestId] ?? '?'} failed: ${(error as Error).stack ?? error}`);
+    return errorReply(Object.assign(new Error(`${options.service} could not complete the request.`), { status: 500, code: 'INTERNAL_ERROR' }));
+  }
 }

@@ -6,3 +6,4 @@ export * from './access-control';
 export * from './registry';
 export * from './demo-config';
 export { vietnameseSlug } from './vietnamese-slug';
+export { describeInput, formatPath, humanZodMessage, joinPath } from './zod-issues';

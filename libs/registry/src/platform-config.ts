@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { describeInput, formatPath, humanZodMessage, joinPath as join } from './zod-issues';
 import { agencyAncestors, parseAgencyCode, type AgencyCode } from './agency-code';
 import { normalizeRequestPath } from './access-control';
 import { ConfigError, type CodedIssue, type RegistryErrorCode } from './errors';
@@ -414,7 +415,7 @@ export type ShapeResult<T> = { ok: true; value: T } | { ok: false; issues: Coded
 
 /** Runs a schema and turns zod's issues into sentences that start from the field, `at` being the field's prefix. */
 export function parseShape<T extends z.ZodType>(schema: T, input: unknown, at: string): ShapeResult<z.output<T>> {
-  const result = schema.safeParse(input, { error: humanMessage });
+  const result = schema.safeParse(input, { error: humanZodMessage });
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, issues: result.error.issues.flatMap((issue) => toCodedIssues(issue, at)) };
 }
@@ -432,28 +433,6 @@ function toCodedIssues(issue: z.core.$ZodIssue, at: string): CodedIssue[] {
   return [{ path, code: registryCode ?? 'INVALID_INPUT', message: issue.message }];
 }
 
-function humanMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.input === undefined) return 'is required';
-      return `must be ${withArticle(issue.expected === 'int' ? 'integer' : issue.expected)} (got ${describeInput(issue.input)})`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')} (got ${describeInput(issue.input)})`;
-    case 'too_small':
-      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters long`;
-      if (issue.origin === 'array') return `must list at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`;
-      return `must be at least ${issue.minimum} (got ${describeInput(issue.input)})`;
-    case 'too_big':
-      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters long`;
-      if (issue.origin === 'array') return `must list at most ${issue.maximum} items`;
-      return `must be at most ${issue.maximum} (got ${describeInput(issue.input)})`;
-    case 'invalid_key':
-      // The key schema already said what is wrong with the name (e.g. "is not a tier name"); keep its words.
-      return issue.issues.map((inner) => inner.message).join('; ') || `${describeInput(issue.input)} is not an allowed name here`;
-    default:
-      return undefined;
-  }
-}
 
 const KNOWN_FIELDS = [
   ...new Set([
@@ -490,32 +469,3 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((segment, index) => {
-      if (typeof segment === 'number') return `[${segment}]`;
-      const text = String(segment);
-      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(text)) return `[${JSON.stringify(text)}]`;
-      return index === 0 ? text : `.${text}`;
-    })
-    .join('');
-}
-
-function join(at: string, rest: string): string {
-  if (!at) return rest;
-  if (!rest) return at;
-  return rest.startsWith('[') ? `${at}${rest}` : `${at}.${rest}`;
-}
-
-function withArticle(noun: string): string {
-  return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
-}
-
-function describeInput(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}

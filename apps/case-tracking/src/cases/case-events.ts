@@ -1,4 +1,5 @@
 import { LocalDate } from '@lgsp/working-days';
+import { Procedure } from '../catalog';
 import { CaseStatus } from './case-status';
 
 /**
@@ -32,6 +33,20 @@ export interface ProcedureSnapshot {
   tier: 'province' | 'district' | 'commune';
   dayKind: 'working' | 'calendar';
   processingDays: number;
+}
+
+/** What a case keeps of its procedure: enough to judge and count it even if the catalog changes later. */
+export function procedureSnapshot(procedure: Procedure): ProcedureSnapshot {
+  return {
+    code: procedure.code,
+    name: procedure.name,
+    fieldCode: procedure.field.code,
+    fieldName: procedure.field.name,
+    level: procedure.level,
+    tier: procedure.tier,
+    dayKind: procedure.dayKind,
+    processingDays: procedure.processingDays,
+  };
 }
 
 export interface Applicant {

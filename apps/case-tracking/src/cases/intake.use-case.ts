@@ -10,7 +10,7 @@ import { CASE_TRACKING_CONFIG, Clock, CLOCK } from '../config/tokens';
 import { actsFor } from './authority';
 import { caseCodeDay, formatCaseCode, MAX_DAILY_SEQUENCE } from './case-code';
 import { IntakeCommand, intakeCommand, parseCommand } from './case-commands';
-import { CaseReceived } from './case-events';
+import { CaseReceived, procedureSnapshot } from './case-events';
 import { CaseLedger } from './case-ledger';
 import { CaseTrackingError } from './case-tracking-error';
 import { CaseView, caseView } from './case-view';
@@ -94,16 +94,7 @@ export class IntakeUseCase {
         externalId: command.externalId,
         intakeHash,
         receivingAgency: agency,
-        procedure: {
-          code: procedure.code,
-          name: procedure.name,
-          fieldCode: procedure.field.code,
-          fieldName: procedure.field.name,
-          level: procedure.level,
-          tier: procedure.tier,
-          dayKind: procedure.dayKind,
-          processingDays: procedure.processingDays,
-        },
+        procedure: procedureSnapshot(procedure),
         channel: command.channel,
         applicant: { name: command.applicant.name, kind: command.applicant.kind, idNumber: command.applicant.idNumber },
         summary: command.summary,

@@ -3,7 +3,7 @@ import { MemberConfig, Registry, seededRandom } from '@lgsp/registry';
 import { addDays, LocalDate, startOfLocalDate, WorkingCalendar } from '@lgsp/working-days';
 import { Procedure, ProcedureCatalog } from '../catalog';
 import { formatCaseCode, MAX_DAILY_SEQUENCE } from '../cases/case-code';
-import { CaseEvent, CaseReceived, CaseStatusChanged } from '../cases/case-events';
+import { CaseAlerted, CaseEvent, CaseReceived, CaseStatusChanged, procedureSnapshot } from '../cases/case-events';
 
 export interface SyntheticHistoryOptions {
   /** How many cases. */
@@ -18,6 +18,8 @@ const CANCELLED_SHARE = 0.04;
 const ON_TIME_SHARE = 0.88;
 const RETURNED_SHARE = 0.7;
 const OPEN_WINDOW_DAYS = 10;
+/** The service's default (CASE_DUE_SOON_WORKING_DAYS). */
+const DUE_SOON_WORKING_DAYS = 1;
 /** Cases marked as already on the national portal per `portal.synced` event. */
 const SYNC_RECEIPT_EVERY = 1000;
 
@@ -38,6 +40,7 @@ export function* syntheticHistory(registry: Registry, catalog: ProcedureCatalog,
   const workingDays: LocalDate[] = [];
   for (let d = `${options.until.slice(0, 4)}-01-01`; d <= options.until; d = addDays(d, 1)) if (calendar.isWorkingDay(d)) workingDays.push(d);
   const openFrom = addDays(options.until, -OPEN_WINDOW_DAYS);
+  const today = addDays(options.until, 1);
   const sequences = new Map<string, number>();
   const by = { clientId: 'synthetic-history', officer: 'Công chức một cửa' };
   let synced: { code: string; version: number }[] = [];
@@ -66,16 +69,7 @@ export function* syntheticHistory(registry: Registry, catalog: ProcedureCatalog,
       externalId: `history-${i}`,
       intakeHash: createHash('sha256').update(code).digest('base64url').slice(0, 22),
       receivingAgency: agency,
-      procedure: {
-        code: procedure.code,
-        name: procedure.name,
-        fieldCode: procedure.field.code,
-        fieldName: procedure.field.name,
-        level: procedure.level,
-        tier: procedure.tier,
-        dayKind: procedure.dayKind,
-        processingDays: procedure.processingDays,
-      },
+      procedure: procedureSnapshot(procedure),
       channel: procedure.level === 4 && random() < 0.6 ? 2 : 1,
       applicant: { name: 'Công dân', kind: 'citizen', idNumber: `0380${String(i).padStart(8, '0')}` },
       summary: procedure.name,
@@ -103,6 +97,13 @@ export function* syntheticHistory(registry: Registry, catalog: ProcedureCatalog,
         yield move(2, 4, day);
         version++;
       }
+      // The alerts the scheduler wrote while the case was open, as it would have (due soon from the working day
+      // before the due date, overdue from the day after), so that a service rebuilt from this history has none
+      // left to catch up on.
+      const alert = (threshold: 'due-soon' | 'overdue', from: LocalDate): CaseAlerted => ({ type: 'case.alerted', code, at: Math.max(receivedAt + 60_000, startOfLocalDate(from)), threshold, due: appointment, agency });
+      const dueSoonFrom = calendar.subtractWorkingDays(appointment, DUE_SOON_WORKING_DAYS);
+      if (dueSoonFrom <= today) yield alert('due-soon', dueSoonFrom < day ? day : dueSoonFrom);
+      if (addDays(appointment, 1) <= today) yield alert('overdue', addDays(appointment, 1));
     } else if (random() < CANCELLED_SHARE) {
       yield move(2, 7, day);
       version++;

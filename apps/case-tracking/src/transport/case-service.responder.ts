@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { KafkaHeader } from '@lgsp/contracts';
-import { errorReply, IncomingMessage, jsonReply as json, MessagingConnection, OutgoingMessage, readCaller, readRoute, RequestResponder, ServiceCaller } from '@lgsp/messaging';
+import { answerRequest, IncomingMessage, jsonReply as json, MessagingConnection, OutgoingMessage, readCaller, readRoute, RequestResponder, ServiceCaller } from '@lgsp/messaging';
 import { Registry } from '@lgsp/registry';
 import { CASE_TOPICS } from '../config/tokens';
 import { CaseTopics } from '../cases/case-ledger';
@@ -69,14 +68,12 @@ export class CaseServiceResponder implements OnApplicationShutdown {
     await this.responder.start();
   }
 
-  async handle(request: IncomingMessage): Promise<OutgoingMessage> {
-    try {
-      return await this.route(request);
-    } catch (error) {
-      if (error instanceof CaseTrackingError) return errorReply(error);
-      this.logger.error(`request ${request.headers[KafkaHeader.RequestId] ?? '?'} failed: ${(error as Error).stack ?? error}`);
-      return errorReply(Object.assign(new Error('Case tracking could not complete the request.'), { status: 500, code: 'INTERNAL_ERROR' }));
-    }
+  handle(request: IncomingMessage): Promise<OutgoingMessage> {
+    return answerRequest(request, (r) => this.route(r), {
+      service: 'Case tracking',
+      isRefusal: (error) => error instanceof CaseTrackingError,
+      log: (message) => this.logger.error(message),
+    });
   }
 
   private async route(request: IncomingMessage): Promise<OutgoingMessage> {

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpCall } from './http-load';
-import { machineBusyCpuSeconds, ownCpuSeconds, processCpuSeconds } from './process-cpu';
+import { Agent } from 'node:http';
+import { httpCall, loadAgent, LoadResult } from './http-load';
+import { machineBusyCpuSeconds, ownCpuSeconds, percentile, processCpuSeconds } from './process-cpu';
 
 /** What the benchmark suites share: rounding, CPU accounting per phase, a self-renewing token. */
 
@@ -134,4 +135,21 @@ export class BenchRun {
     for (const thing of this.started.splice(0).reverse()) await Promise.resolve(thing.stop()).catch(() => undefined);
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** One load phase on its own keep-alive pool, then a pause so that its tail is not charged to the next phase. */
+export async function phase<T>(maxSockets: number, run: (agent: Agent) => Promise<T>): Promise<T> {
+  const agent = loadAgent(maxSockets);
+  try {
+    return await run(agent);
+  } finally {
+    agent.destroy();
+    await settle(SETTLE_MS);
+  }
+}
+
+/** A phase's progress line: rate, p50, p99 and errors. */
+export function loadLine(label: string, unit: string, r: LoadResult): string {
+  const errors = r.errors ? `, ${r.errors} errors (first: ${r.firstError})` : '';
+  return `${label}: ${Math.round(r.ok / r.seconds)} ${unit}/s, p50 ${percentile(r.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(r.latenciesMs, 99).toFixed(2)} ms${errors}`;
 }

@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { Agent } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateThanhHoaDemo, serializePlatformConfig } from '@lgsp/registry';
-import { BenchRun, CpuWatch, perRequest, r0, r2, round, settle, SETTLE_MS, TokenSource, withCpu } from './bench-support';
+import { BenchRun, CpuWatch, loadLine, phase, perRequest, r0, r2, round, TokenSource, withCpu } from './bench-support';
 import { BrokerProcess, startBrokerProcess } from './broker-process';
 import { BenchChild, startGatewayProcess } from './gateway-process';
-import { closedLoop, httpCall, loadAgent, LoadResult, LoadTarget } from './http-load';
+import { closedLoop, httpCall, LoadTarget } from './http-load';
 import { percentile, processRssBytes } from './process-cpu';
 import { startServiceProcess } from './service-process';
 
@@ -97,20 +96,7 @@ async function getJson(url: string, token: TokenSource): Promise<any> {
   return JSON.parse(res.body.toString('utf8'));
 }
 
-async function phase<T>(maxSockets: number, run: (agent: Agent) => Promise<T>): Promise<T> {
-  const agent = loadAgent(maxSockets);
-  try {
-    return await run(agent);
-  } finally {
-    agent.destroy();
-    await settle(SETTLE_MS);
-  }
-}
 
-function line(label: string, unit: string, r: LoadResult): string {
-  const errors = r.errors ? `, ${r.errors} errors (first: ${r.firstError})` : '';
-  return `${label}: ${Math.round(r.ok / r.seconds)} ${unit}/s, p50 ${percentile(r.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(r.latenciesMs, 99).toFixed(2)} ms${errors}`;
-}
 
 /**
  * `lgsp bench cases`: a year of synthetic history (a million cases by default) written to the case topic, case
@@ -194,7 +180,7 @@ export async function runCasesBench(opts: CasesBenchOptions): Promise<CasesBench
     const stats = statsRun.value;
     opts.progress(`statistics CPU ms per query: gateway ${perRequest(statsRun.cpu.gateway, stats.ok)}, case tracking ${perRequest(statsRun.cpu.cases, stats.ok)}, broker ${perRequest(statsRun.cpu.broker, stats.ok)}, load generator ${perRequest(statsRun.loadgenCpuS, stats.ok)}`);
     if (stats.errors > 0) throw new Error(`${stats.errors} statistics queries failed (first: ${stats.firstError})`);
-    opts.progress(line('statistics', 'queries', stats));
+    opts.progress(loadLine('statistics', 'queries', stats));
     // The whole province's table in one answer (every agency, about 90 KB): timed on its own, one at a time.
     const fullTable: number[] = [];
     for (let i = 0; i < FULL_TABLE_QUERIES; i++) {
@@ -224,7 +210,7 @@ export async function runCasesBench(opts: CasesBenchOptions): Promise<CasesBench
     };
     opts.progress(`receiving ${(perCaller * opts.concurrency).toLocaleString('en')} cases for the moves…`);
     const intakes = await phase(opts.concurrency, (agent) => closedLoop(intakeTarget, agent, opts.concurrency, 3_600));
-    opts.progress(line('intake', 'cases', intakes));
+    opts.progress(loadLine('intake', 'cases', intakes));
     if (intakes.errors > 0) throw new Error(`${intakes.errors} intakes failed (first: ${intakes.firstError})`);
     const day = todayLocal();
     const codes = Array.from({ length: opts.concurrency }, (_, caller) =>
@@ -254,7 +240,7 @@ export async function runCasesBench(opts: CasesBenchOptions): Promise<CasesBench
     const warm = await phase(opts.concurrency, (agent) => closedLoop(moveTarget, agent, opts.concurrency, opts.warmupS));
     opts.progress(`${opts.concurrency} moves in flight for ${opts.durationS} s…`);
     const moves = await phase(opts.concurrency, (agent) => withCpu(watch, () => closedLoop(moveTarget, agent, opts.concurrency, opts.durationS)));
-    opts.progress(line('transitions', 'moves', moves.value));
+    opts.progress(loadLine('transitions', 'moves', moves.value));
     if (moves.value.seconds < opts.durationS * 0.95) opts.progress(`the prepared cases ran out after ${moves.value.seconds.toFixed(1)} s`);
     if (warm.errors + moves.value.errors > 0) throw new Error(`${warm.errors + moves.value.errors} moves failed (first: ${warm.firstError ?? moves.value.firstError})`);
 

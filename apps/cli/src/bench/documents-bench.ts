@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { Agent } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { buildDocumentPackage } from '@lgsp/edxml';
 import { generateSecret, hashSecret, MemberConfig, parsePlatformConfig, serializePlatformConfig } from '@lgsp/registry';
-import { BenchRun, CpuWatch, Measured, perRequest, r0, r2, round, settle, SETTLE_MS, TokenSource, withCpu } from './bench-support';
+import { BenchRun, CpuWatch, loadLine, phase, Measured, perRequest, r0, r2, round, TokenSource, withCpu } from './bench-support';
 import { BrokerProcess, startBrokerProcess } from './broker-process';
 import { startServiceProcess } from './service-process';
 import { BenchChild, startGatewayProcess } from './gateway-process';
-import { closedLoop, httpCall, loadAgent, LoadResult, LoadTarget, openLoop } from './http-load';
+import { closedLoop, httpCall, LoadResult, LoadTarget, openLoop } from './http-load';
 import { percentile } from './process-cpu';
 
 export interface DocumentsBenchOptions {
@@ -125,20 +124,7 @@ async function inboxCount(origin: string, reader: TokenSource): Promise<number> 
   return count;
 }
 
-async function phase<T>(maxSockets: number, run: (agent: Agent) => Promise<T>): Promise<T> {
-  const agent = loadAgent(maxSockets);
-  try {
-    return await run(agent);
-  } finally {
-    agent.destroy();
-    await settle(SETTLE_MS);
-  }
-}
 
-function line(label: string, r: LoadResult): string {
-  const errors = r.errors ? `, ${r.errors} errors (first: ${r.firstError})` : '';
-  return `${label}: ${Math.round(r.ok / r.seconds)} packages/s, p50 ${percentile(r.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(r.latenciesMs, 99).toFixed(2)} ms${errors}`;
-}
 
 /**
  * `lgsp bench documents`: edXML packages sent through the gateway to the document exchange, each process on its own
@@ -190,15 +176,15 @@ export async function runDocumentsBench(opts: DocumentsBenchOptions): Promise<Do
     opts.progress(`${opts.rate} packages/s to one recipient for ${opts.rateDurationS} s (open loop)…`);
     const open: Measured<LoadResult> = await phase(Infinity, (agent) => withCpu(watch, () => openLoop(toOne, agent, opts.rate, opts.rateDurationS)));
     count(open.value);
-    opts.progress(line('fixed rate, 1 recipient', open.value));
+    opts.progress(loadLine('fixed rate, 1 recipient', 'packages', open.value));
     opts.progress(`${opts.concurrency} in flight to one recipient for ${opts.durationS} s…`);
     const one = await phase(opts.concurrency, (agent) => withCpu(watch, () => closedLoop(toOne, agent, opts.concurrency, opts.durationS)));
     count(one.value);
-    opts.progress(line('1 recipient', one.value));
+    opts.progress(loadLine('1 recipient', 'packages', one.value));
     opts.progress(`${opts.concurrency} in flight to ten recipients for ${opts.durationS} s…`);
     const ten = await phase(opts.concurrency, (agent) => withCpu(watch, () => closedLoop(toTen, agent, opts.concurrency, opts.durationS)));
     count(ten.value);
-    opts.progress(line('10 recipients', ten.value));
+    opts.progress(loadLine('10 recipients', 'packages', ten.value));
 
     opts.progress('counting the first recipient\'s inbox…');
     const inInbox = await inboxCount(gateway.origin, reader);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { KafkaHeader, PlatformTopics } from '@lgsp/contracts';
-import { errorReply, IncomingMessage, jsonReply as json, MessagingConnection, OutgoingMessage, readCaller, readRoute, RequestResponder } from '@lgsp/messaging';
+import { answerRequest, IncomingMessage, jsonReply as json, MessagingConnection, OutgoingMessage, readCaller, readRoute, RequestResponder } from '@lgsp/messaging';
 import { Registry } from '@lgsp/registry';
 import { DOCUMENT_TOPICS } from '../config/tokens';
 import { Caller } from '../exchange/caller';
@@ -65,14 +65,12 @@ export class DocumentServiceResponder implements OnApplicationShutdown {
     await this.responder.start();
   }
 
-  async handle(request: IncomingMessage): Promise<OutgoingMessage> {
-    try {
-      return await this.route(request);
-    } catch (error) {
-      if (error instanceof DocumentExchangeError) return errorReply(error);
-      this.logger.error(`request ${request.headers[KafkaHeader.RequestId] ?? '?'} failed: ${(error as Error).stack ?? error}`);
-      return errorReply(Object.assign(new Error('The document exchange could not complete the request.'), { status: 500, code: 'INTERNAL_ERROR' }));
-    }
+  handle(request: IncomingMessage): Promise<OutgoingMessage> {
+    return answerRequest(request, (r) => this.route(r), {
+      service: 'The document exchange',
+      isRefusal: (error) => error instanceof DocumentExchangeError,
+      log: (message) => this.logger.error(message),
+    });
   }
 
   private async route(request: IncomingMessage): Promise<OutgoingMessage> {
