@@ -41,11 +41,11 @@ interface Targets {
 
 /**
  * Statistics kept up to date as events are applied — a query reads counters, it never scans cases. Every event touches
- * a fixed number of counters (per dimension value, its day and its month), and a query reads at most twelve per row,
- * at a million cases as at ten.
+ * a fixed number of counters (per dimension value, its year, month and day), and a query reads one per row (three
+ * for a quarter), at a million cases as at ten.
  *
- * Counters are kept per day and per month, keyed by numbers (2026-11 → 20261100, 2026-11-23 → 20261123); a quarter or
- * a year adds up its months. The counters a case touches are looked up once per receiving agency and procedure:
+ * Counters are kept per year, month and day, keyed by numbers (2026 → 20260000, 2026-11 → 20261100, 2026-11-23 →
+ * 20261123); a quarter adds up its months. The counters a case touches are looked up once per receiving agency and procedure:
  * rebuilding a million cases applies millions of events, and string keys made this the largest cost of a rebuild.
  */
 export class CaseStatistics {
@@ -91,7 +91,7 @@ export class CaseStatistics {
     return keys.map((key) => {
       const counts = { received: 0, doneOnTime: 0, doneLate: 0, cancelled: 0 };
       const byPeriod = periods.get(key);
-      // A day or a month is one counter; a quarter or a year adds up its months (at most 12 lookups a row).
+      // A year, month or day is one counter; a quarter adds up its three months.
       for (const month of byPeriod ? months : []) {
         const c = byPeriod!.get(month);
         if (!c) continue;
@@ -120,15 +120,15 @@ export class CaseStatistics {
     const date = new Date(at + VIETNAM_OFFSET_MS);
     const year = date.getUTCFullYear();
     const month = date.getUTCMonth() + 1;
-    const monthKey = year * 10_000 + month * 100;
+    const yearKey = year * 10_000;
+    const monthKey = yearKey + month * 100;
     const dayKey = monthKey + date.getUTCDate();
     for (const byPeriod of this.targetsOf(record).periods) {
-      let counts = byPeriod.get(monthKey);
-      if (!counts) byPeriod.set(monthKey, (counts = { received: 0, doneOnTime: 0, doneLate: 0, cancelled: 0 }));
-      counts[field] += 1;
-      counts = byPeriod.get(dayKey);
-      if (!counts) byPeriod.set(dayKey, (counts = { received: 0, doneOnTime: 0, doneLate: 0, cancelled: 0 }));
-      counts[field] += 1;
+      for (const key of [yearKey, monthKey, dayKey]) {
+        let counts = byPeriod.get(key);
+        if (!counts) byPeriod.set(key, (counts = { received: 0, doneOnTime: 0, doneLate: 0, cancelled: 0 }));
+        counts[field] += 1;
+      }
     }
   }
 
@@ -167,20 +167,18 @@ export class CaseStatistics {
 const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
 /**
- * The counters a period adds up: a day is itself (20261123); a month is its month counter (20261100); a quarter or
- * a year, its months. Empty for a string that is not a period (checked against PERIOD_PATTERN by the caller).
+ * The counters a period adds up: a year, a month or a day is its own counter (20260000, 20261100, 20261123); a
+ * quarter, its three months. Empty for a string that is not a period (checked against PERIOD_PATTERN by the caller).
  */
 export function periodMonths(period: string): number[] {
   const match = PERIOD_PATTERN.exec(period);
   if (!match) return [];
   const year = Number(match[1]) * 10_000;
-  if (match[3] !== undefined) return [year + Number(match[2]) * 100 + Number(match[3])];
-  if (match[2] !== undefined) return [year + Number(match[2]) * 100];
-  const first = match[4] !== undefined ? (Number(match[4]) - 1) * 3 + 1 : 1;
-  const last = match[4] !== undefined ? first + 2 : 12;
-  const months: number[] = [];
-  for (let m = first; m <= last; m++) months.push(year + m * 100);
-  return months;
+  if (match[4] !== undefined) {
+    const first = (Number(match[4]) - 1) * 3 + 1;
+    return [year + first * 100, year + (first + 1) * 100, year + (first + 2) * 100];
+  }
+  return [year + (match[2] === undefined ? 0 : Number(match[2]) * 100) + (match[3] === undefined ? 0 : Number(match[3]))];
 }
 
 function isOpen(status: CaseStatus): boolean {
