@@ -121,6 +121,9 @@ describe('case tracking → national portal sync', () => {
   it('pushes each new case and each progress entry to the portal once', async () => {
     for (let i = 0; i < 6; i++) codes.push(await intake());
     for (const code of codes.slice(0, 3)) await call('POST', `/cases/${code}/status`, { status: 4, officer });
+    // In progress, paused for papers and in progress again within a second: three entries the portal must keep apart.
+    await call('POST', `/cases/${codes[0]}/status`, { status: 5, officer });
+    await call('POST', `/cases/${codes[0]}/status`, { status: 4, officer });
     await waitFor(async () => (await sync()).waiting === 0 && (await stats()).cases === 6, 20_000, 'the portal to hold the six cases');
     const s = await stats();
     expect(s.progressEntries).toBe(await progressTotal(codes));

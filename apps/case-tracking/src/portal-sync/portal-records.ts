@@ -2,7 +2,7 @@ import { PortalCaseRecord, PortalProgressRecord, toPortalDateTime } from '@lgsp/
 import { Registry } from '@lgsp/registry';
 import { LocalDate, startOfLocalDate } from '@lgsp/working-days';
 import { CaseRecord, ProgressEntry } from '../cases/case-book';
-import { CASE_STATUSES } from '../cases/case-status';
+import { CASE_STATUSES, isPaused } from '../cases/case-status';
 
 /** Appointment dates are days; the portal wants a time. Results are handed back by the end of office hours. [I] */
 const OFFICE_CLOSES_MS = 17 * 3_600_000;
@@ -50,15 +50,19 @@ export function toPortalProgress(record: CaseRecord, entry: ProgressEntry, regis
     ...(entry.title ? { ChucDanh: entry.title } : {}),
     ThoiDiemXuLy: toPortalDateTime(entry.at),
     PhongBanXuLy: registry.member(entry.agency)?.name ?? entry.agency,
-    NoiDungXuLy: describeEntry(entry, (code) => registry.member(code)?.name ?? code),
+    NoiDungXuLy: describeEntry(entry, record.progress[record.progress.indexOf(entry) - 1], (code) => registry.member(code)?.name ?? code),
     TrangThai: entry.status,
     NgayBatDau: toPortalDateTime(entry.at),
     ...(entry.stepDue ? { NgayKetThucTheoQuyDinh: appointmentTime(entry.stepDue) } : {}),
   };
 }
 
-/** What happened, in the portal's words for it (the officer's note when there is one). */
-function describeEntry(entry: ProgressEntry, agencyName: (code: string) => string): string {
+/**
+ * What happened, in the portal's words for it (the officer's note when there is one). Two moves to one status (in
+ * progress, then in progress again after the papers came) read differently: the portal keeps one of two identical
+ * progress records, so entries of the same second must not look alike.
+ */
+function describeEntry(entry: ProgressEntry, previous: ProgressEntry | undefined, agencyName: (code: string) => string): string {
   switch (entry.action) {
     case 'received':
       return entry.note ?? 'Tiếp nhận hồ sơ';
@@ -66,7 +70,10 @@ function describeEntry(entry: ProgressEntry, agencyName: (code: string) => strin
       return `Chuyển hồ sơ đến ${agencyName(entry.to ?? '')}${entry.note ? `: ${entry.note}` : ''}`;
     case 'rescheduled':
       return `Xin lỗi và hẹn lại ngày trả kết quả${entry.note ? `: ${entry.note}` : ''}`;
-    default:
-      return entry.note ?? CASE_STATUSES[entry.status].name;
+    default: {
+      if (entry.note) return entry.note;
+      const resumed = previous && previous.status !== entry.status && isPaused(previous.status) ? ` (tiếp tục sau: ${CASE_STATUSES[previous.status].name})` : '';
+      return `${CASE_STATUSES[entry.status].name}${resumed}`;
+    }
   }
 }

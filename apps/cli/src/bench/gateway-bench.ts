@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Agent } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { platformTopics } from '@lgsp/contracts';
 import { generateSecret, hashSecret, parsePlatformConfig, serializePlatformConfig } from '@lgsp/registry';
 import { BrokerProcess, startBrokerProcess } from './broker-process';
 import { BenchChild, startForwarderProcess, startGatewayProcess } from './gateway-process';
-import { closedLoop, httpCall, loadAgent, LoadResult, LoadTarget, openLoop } from './http-load';
-import { BenchRun, CpuWatch, Measured, perRequest, r0, r2, round, settle, SETTLE_MS, TokenSource, withCpu } from './bench-support';
+import { closedLoop, httpCall, LoadResult, LoadTarget, openLoop } from './http-load';
+import { BenchRun, CpuWatch, Measured, phase, perRequest, r0, r2, round, TokenSource, withCpu } from './bench-support';
 import { percentile } from './process-cpu';
 
 export interface GatewayBenchOptions {
@@ -158,15 +157,6 @@ interface TargetFigures {
  */
 async function benchTarget(label: string, target: LoadTarget, watch: CpuWatch[], opts: GatewayBenchOptions): Promise<TargetFigures> {
   await probe(target, label);
-  const phase = async <T>(maxSockets: number, run: (agent: Agent) => Promise<T>): Promise<T> => {
-    const agent = loadAgent(maxSockets);
-    try {
-      return await run(agent);
-    } finally {
-      agent.destroy();
-      await settle(SETTLE_MS);
-    }
-  };
   opts.progress(`${label}: warming up for ${opts.warmupS} s at concurrency ${opts.concurrency}…`);
   const warm = await phase(opts.concurrency, (agent) => closedLoop(target, agent, opts.concurrency, opts.warmupS));
   if (warm.ok === 0) throw new Error(`${label}: no request succeeded during the warm-up (first error: ${warm.firstError})`);

@@ -6,7 +6,7 @@ import {
   type PortalProgressRecord,
   type PortalRecordProblem,
 } from '@lgsp/contracts';
-import { parseAgencyCode, parseShape } from '@lgsp/registry';
+import { describeInput, parseAgencyCode, parseShape } from '@lgsp/registry';
 
 /**
  * The portal's checks on pushed records. Every problem names its record (index and MaHoSo) and the field inside it,
@@ -29,15 +29,15 @@ const CASE_CODE_EXAMPLE = '000.00.53.H48-220921-0099';
  */
 export function caseCodeProblem(value: string): string | null {
   const m = CASE_CODE_SHAPE.exec(value);
-  if (!m) return `${describe(value)} is not a case code: expected {agency code}-{YYMMDD}-{NNNN}, e.g. ${CASE_CODE_EXAMPLE}`;
+  if (!m) return `${describeInput(value)} is not a case code: expected {agency code}-{YYMMDD}-{NNNN}, e.g. ${CASE_CODE_EXAMPLE}`;
   const [, agency, yy, mm, dd] = m as unknown as [string, string, string, string, string];
   try {
     parseAgencyCode(agency);
   } catch (err) {
-    return `${describe(value)} does not start with a valid agency code: ${(err as Error).message}`;
+    return `${describeInput(value)} does not start with a valid agency code: ${(err as Error).message}`;
   }
   if (!isPortalDateTime(`20${yy}${mm}${dd}000000`)) {
-    return `${describe(value)} has ${yy}${mm}${dd} where the receipt date (YYMMDD) goes, which is not a date`;
+    return `${describeInput(value)} has ${yy}${mm}${dd} where the receipt date (YYMMDD) goes, which is not a date`;
   }
   return null;
 }
@@ -59,7 +59,7 @@ const text = z
 const optionalText = z.preprocess(absentWhenBlank, z.string().max(MAX_TEXT).optional());
 
 const dateTime = z.string().refine(isPortalDateTime, {
-  error: (issue) => `${describe(issue.input)} is not a portal date-time (yyyyMMddHHmmss in Vietnam time, e.g. 20240315083000)`,
+  error: (issue) => `${describeInput(issue.input)} is not a portal date-time (yyyyMMddHHmmss in Vietnam time, e.g. 20240315083000)`,
 });
 
 const optionalDateTime = z.preprocess(absentWhenBlank, dateTime.optional());
@@ -67,7 +67,7 @@ const optionalDateTime = z.preprocess(absentWhenBlank, dateTime.optional());
 function codeOf<const V extends readonly [number, ...number[]]>(values: V, meaning: string) {
   return z.preprocess(
     numberFromNumericString,
-    z.literal(values, { error: (issue) => (issue.input === undefined ? 'is required' : `must be ${meaning} (got ${describe(issue.input)})`) }),
+    z.literal(values, { error: (issue) => (issue.input === undefined ? 'is required' : `must be ${meaning} (got ${describeInput(issue.input)})`) }),
   );
 }
 
@@ -198,7 +198,7 @@ export function checkProgressBatch(data: unknown): BatchCheck<PortalProgressReco
 
 function checkBatch<S extends typeof caseRecordSchema | typeof progressRecordSchema>(data: unknown, schema: S): BatchCheck<z.output<S>> {
   if (!Array.isArray(data)) {
-    return { ok: false, problems: [{ field: 'data', message: data === undefined ? 'is required: a list of records' : `must be a list of records (got ${describe(data)})` }] };
+    return { ok: false, problems: [{ field: 'data', message: data === undefined ? 'is required: a list of records' : `must be a list of records (got ${describeInput(data)})` }] };
   }
   if (data.length === 0) return { ok: false, problems: [{ field: 'data', message: 'must list at least 1 record' }] };
   if (data.length > MAX_BATCH_RECORDS) {
@@ -230,11 +230,3 @@ export function summarizeProblems(problems: readonly PortalRecordProblem[], limi
   return `${shown.join('; ')}${more}`;
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
