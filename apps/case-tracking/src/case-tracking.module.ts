@@ -41,7 +41,7 @@ export class CaseTrackingModule {
     const registry = parts.registry ?? new Registry(loadPlatformConfigFile(config.LGSP_CONFIG));
     const catalog = parts.catalog ?? new ProcedureCatalog(config.CASE_CATALOG ? loadCatalogFile(config.CASE_CATALOG) : generateDemoCatalog(registry), registry);
     const calendar = parts.calendar ?? new WorkingCalendar(loadHolidayTable(config.CASE_HOLIDAYS ?? defaultHolidayTablePath()));
-    const clock: Clock = parts.clock ?? { now: () => Date.now() + config.CASE_CLOCK_OFFSET_MS };
+    const clock: Clock = parts.clock ?? { now: () => Date.now() };
     const topics = platformTopics(registry.platform.instance);
     const logger = new Logger('Kafka');
     const log = (level: 'log' | 'warn' | 'error' | 'debug') => (o: object, m: string) => logger[level](`${m} ${JSON.stringify(o)}`);

@@ -32,8 +32,6 @@ export const caseTrackingConfigSchema = z.object({
   /** Set by `lgsp up`: the process stops when its supervisor is gone. */
   LGSP_SUPERVISOR_PID: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** For tests only: the service's clock runs this many milliseconds ahead. */
-  CASE_CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
 });
 
 export type CaseTrackingConfig = z.infer<typeof caseTrackingConfigSchema>;
