@@ -15,7 +15,7 @@ const common = {
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@lgsp/(kafka-broker|contracts|registry|messaging|observability|message-log|edxml|working-days|concurrency)(.*)$': '<rootDir>/libs/$1/src$2',
+    '^@lgsp/(kafka-broker|contracts|registry|messaging|observability|message-log|edxml|working-days|concurrency|identifiers)(.*)$': '<rootDir>/libs/$1/src$2',
     '^@lgsp/test-support/(.*)$': '<rootDir>/test/support/$1',
   },
   testEnvironment: 'node',

@@ -7,7 +7,7 @@ const { join } = require('node:path');
 const { transformSync } = require('@swc/core');
 
 const root = join(__dirname, '..', '..');
-const LIB_ALIAS = /^@lgsp\/(kafka-broker|contracts|registry|messaging|observability|message-log|edxml|working-days|concurrency)(\/.*)?$/;
+const LIB_ALIAS = /^@lgsp\/(kafka-broker|contracts|registry|messaging|observability|message-log|edxml|working-days|concurrency|identifiers)(\/.*)?$/;
 const SUPPORT_ALIAS = /^@lgsp\/test-support\/(.*)$/;
 
 const resolveFilename = Module._resolveFilename;

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** The five simulated national systems, each served under `/{name}`. */
+export const NATIONAL_SYSTEMS = ['population', 'business', 'insurance', 'land', 'budget-units'] as const;
+export type NationalSystem = (typeof NATIONAL_SYSTEMS)[number];
+
+/** `POPULATION`, `BUDGET_UNITS`: how a system's name is spelled in its environment variables. */
+export function systemEnvName(system: NationalSystem): string {
+  return system.toUpperCase().replace('-', '_');
+}
+
+const secret = z.string().min(8, { error: 'must be at least 8 characters' });
+const clientId = (system: NationalSystem) => z.string().min(1).default(`lgsp-demo-${system}`);
+const clientSecret = (system: NationalSystem) => secret.default(`lgsp-demo-${system}-secret`);
+
+export const nationalDatabasesConfigSchema = z.object({
+  NATIONAL_DATABASES_HOST: z.string().min(1).default('127.0.0.1'),
+  NATIONAL_DATABASES_PORT: z.coerce.number().int().min(0).max(65535).default(8096),
+  /** How long an access token stays valid. */
+  NATIONAL_DATABASES_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(3600),
+  /**
+   * Mixed into every hash that picks a record's fields: the same seed gives the same data on every machine and every
+   * start; another seed gives another, equally consistent, population.
+   */
+  NATIONAL_DATABASES_SEED: z.string().min(1).default('lgsp-national-databases-1'),
+  /** Share (0–1) of valid identifiers every system answers RECORD_NOT_FOUND, chosen by hash, so always the same ones. */
+  NATIONAL_DATABASES_ABSENT_SHARE: z.coerce.number().min(0).max(1).default(0.05),
+  // Each system has its own client credentials, as separately run national systems do; a token from one is refused by
+  // the others. Demo defaults let `lgsp up` start the simulator without any setup.
+  NATIONAL_DATABASES_POPULATION_CLIENT_ID: clientId('population'),
+  NATIONAL_DATABASES_POPULATION_CLIENT_SECRET: clientSecret('population'),
+  NATIONAL_DATABASES_BUSINESS_CLIENT_ID: clientId('business'),
+  NATIONAL_DATABASES_BUSINESS_CLIENT_SECRET: clientSecret('business'),
+  NATIONAL_DATABASES_INSURANCE_CLIENT_ID: clientId('insurance'),
+  NATIONAL_DATABASES_INSURANCE_CLIENT_SECRET: clientSecret('insurance'),
+  NATIONAL_DATABASES_LAND_CLIENT_ID: clientId('land'),
+  NATIONAL_DATABASES_LAND_CLIENT_SECRET: clientSecret('land'),
+  NATIONAL_DATABASES_BUDGET_UNITS_CLIENT_ID: clientId('budget-units'),
+  NATIONAL_DATABASES_BUDGET_UNITS_CLIENT_SECRET: clientSecret('budget-units'),
+  /** Set by `lgsp up`: the simulator stops when its supervisor is gone. */
+  LGSP_SUPERVISOR_PID: z.coerce.number().int().positive().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type NationalDatabasesConfig = z.infer<typeof nationalDatabasesConfigSchema>;
+
+export class NationalDatabasesConfigError extends Error {
+  override readonly name = 'NationalDatabasesConfigError';
+}
+
+export function readNationalDatabasesConfig(env: NodeJS.ProcessEnv): NationalDatabasesConfig {
+  const parsed = nationalDatabasesConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+    throw new NationalDatabasesConfigError(`invalid national-databases environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export function systemCredentials(config: NationalDatabasesConfig, system: NationalSystem): { clientId: string; clientSecret: string } {
+  const name = systemEnvName(system);
+  const values = config as unknown as Record<string, string>;
+  return { clientId: values[`NATIONAL_DATABASES_${name}_CLIENT_ID`]!, clientSecret: values[`NATIONAL_DATABASES_${name}_CLIENT_SECRET`]! };
+}
+
+export const NATIONAL_DATABASES_CONFIG = Symbol('NATIONAL_DATABASES_CONFIG');
+/** `() => [0, 1)`: the error rate draws from it. */
+export const SIMULATION_RANDOM = Symbol('SIMULATION_RANDOM');
+/** `() => epoch milliseconds`: token lifetimes, outages and "today" read time through it, so tests can move it. */
+export const SIMULATION_CLOCK = Symbol('SIMULATION_CLOCK');
+
+export type Clock = () => number;
+export type RandomSource = () => number;

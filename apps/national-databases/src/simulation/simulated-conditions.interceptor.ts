@@ -1,0 +1,82 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { defer, lastValueFrom, Observable } from 'rxjs';
+import { SIMULATION_RANDOM, type NationalSystem, type RandomSource } from '../config/national-databases-config';
+import { GarbageAnswer, RemoteError } from '../systems/remote-error';
+import { TokenStore } from '../systems/token-store';
+import { SimulationState } from './simulation-state';
+
+const SYSTEM_KEY = 'national-databases:system';
+const TOKEN_ENDPOINT_KEY = 'national-databases:token-endpoint';
+
+/** Marks a controller as one national system's: its calls are counted and put under that system's conditions. */
+export const ForSystem = (system: NationalSystem) => SetMetadata(SYSTEM_KEY, system);
+/** The one call of a system that needs no token: the one that hands them out. */
+export const TokenEndpoint = () => SetMetadata(TOKEN_ENDPOINT_KEY, true);
+
+/**
+ * Every call of a system goes through, in order: down (503 at once, as a load balancer in front of a dead system
+ * answers), garbage (an HTML page instead of JSON), the error rate (500 before anything is done), then the Bearer
+ * token (100 AUTHEN_ERROR). Conditions come before the token check because a dead or broken system cannot check
+ * tokens either. Latency delays the answer, whatever it is, and ends early when the caller has gone.
+ */
+@Injectable()
+export class SimulatedConditionsInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly state: SimulationState,
+    private readonly tokens: TokenStore,
+    @Inject(SIMULATION_RANDOM) private readonly random: RandomSource,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const system = this.reflector.get<NationalSystem | undefined>(SYSTEM_KEY, context.getClass());
+    if (!system) return next.handle();
+    const tokenCall = this.reflector.get<boolean | undefined>(TOKEN_ENDPOINT_KEY, context.getHandler()) === true;
+    const request = context.switchToHttp().getRequest<Request>();
+    const response = context.switchToHttp().getResponse<Response>();
+    return defer(async () => {
+      this.state.count(system, 'calls');
+      const { down, latencyMs, errorRate, garbage } = this.state.current(system);
+      try {
+        if (down) {
+          this.state.count(system, 'refusedWhileDown');
+          throw new RemoteError(system, 'SERVICE_UNAVAILABLE', undefined, { 'Retry-After': '1' });
+        }
+        if (garbage) {
+          this.state.count(system, 'garbageAnswers');
+          throw new GarbageAnswer(system);
+        }
+        if (errorRate > 0 && this.random() < errorRate) {
+          this.state.count(system, 'injectedFailures');
+          throw new RemoteError(system, 'SYSTEM_ERROR', 'The system failed while handling the call (a simulated failure); nothing was done. Retry later.');
+        }
+        if (!tokenCall && !this.tokens.accepts(system, request.headers.authorization)) {
+          this.state.count(system, 'authRefused');
+          throw new RemoteError(system, 'AUTHEN_ERROR', `Send "Authorization: Bearer <token>" with a live token from POST /${system}/token; tokens of other systems are not accepted.`, {
+            'WWW-Authenticate': `Bearer realm="${system}"`,
+          });
+        }
+        return await lastValueFrom(next.handle(), { defaultValue: undefined });
+      } finally {
+        if (latencyMs > 0) await this.delay(latencyMs, response);
+      }
+    });
+  }
+
+  private async delay(ms: number, response: Response): Promise<void> {
+    if (response.destroyed) return;
+    const gone = new AbortController();
+    const abort = () => gone.abort();
+    response.once('close', abort);
+    try {
+      await sleep(ms, undefined, { signal: gone.signal });
+    } catch {
+      // Aborted: the caller left, nobody is waiting for the answer.
+    } finally {
+      response.off('close', abort);
+    }
+  }
+}

@@ -1,0 +1,297 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { completeEnterpriseCode, formatPersonalId, parsePersonalId } from '@lgsp/identifiers';
+import { freePorts } from '@lgsp/test-support/spawned';
+import { readNationalDatabasesConfig, type NationalSystem } from '../../apps/national-databases/src/config/national-databases-config';
+import { createNationalDatabasesApp, listenNationalDatabases } from '../../apps/national-databases/src/main';
+import type { SystemStats } from '../../apps/national-databases/src/simulation/simulation-state';
+import { NationalRecordsService } from '../../apps/national-databases/src/systems/national-records.service';
+
+jest.setTimeout(30_000);
+
+const POPULATION_ID = 'h56-population-client';
+const POPULATION_SECRET = 'h56-population-secret';
+const DEMO = (system: NationalSystem) => ({ id: `lgsp-demo-${system}`, secret: `lgsp-demo-${system}-secret` });
+
+/**
+ * The five simulated national systems, booted in-process on a free port with a clock and a random source the test
+ * moves, and driven over HTTP as a connector would: tokens, look-ups, refusals in each system's own shape, and the
+ * simulation controls.
+ */
+describe('national databases simulation over HTTP', () => {
+  let app: NestExpressApplication;
+  let baseUrl: string;
+  let records: NationalRecordsService;
+  let now = Date.parse('2026-03-15T03:00:00Z');
+  // The error rate draws from this queue; empty, every draw is 0.99 (no failure at any rate below 1).
+  const draws: number[] = [];
+
+  beforeAll(async () => {
+    const [port] = await freePorts(1);
+    const config = readNationalDatabasesConfig({
+      NATIONAL_DATABASES_PORT: String(port),
+      NATIONAL_DATABASES_POPULATION_CLIENT_ID: POPULATION_ID,
+      NATIONAL_DATABASES_POPULATION_CLIENT_SECRET: POPULATION_SECRET,
+      NATIONAL_DATABASES_TOKEN_TTL_SECONDS: '600',
+      LOG_LEVEL: 'silent',
+    });
+    app = await createNationalDatabasesApp(config, { clock: () => now, random: () => draws.shift() ?? 0.99 });
+    baseUrl = await listenNationalDatabases(app, config);
+    records = app.get(NationalRecordsService);
+  });
+
+  afterEach(async () => {
+    // A test that changed the conditions must not leave them to the next one.
+    await fetch(`${baseUrl}/sim/reset`, { method: 'POST' });
+    draws.length = 0;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const call = async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: options.signal });
+    const text = await res.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, body };
+  };
+
+  const tokenFor = async (system: NationalSystem): Promise<string> => {
+    const credentials = system === 'population' ? { client_id: POPULATION_ID, client_secret: POPULATION_SECRET } : { client_id: DEMO(system).id, client_secret: DEMO(system).secret };
+    const answer = await call('POST', `/${system}/token`, { body: credentials });
+    expect(answer).toMatchObject({ status: 200, body: { token_type: 'Bearer', expires_in: 600 } });
+    return answer.body.access_token as string;
+  };
+
+  const stats = async () => (await call('GET', '/sim/stats')).body as Record<NationalSystem, SystemStats>;
+
+  describe('credentials', () => {
+    it('refuses wrong credentials, a missing token, and another system’s token with 100 AUTHEN_ERROR', async () => {
+      // The demo credentials are replaced for population: only the configured pair works there.
+      const wrong = await call('POST', '/population/token', { body: { client_id: DEMO('population').id, client_secret: DEMO('population').secret } });
+      expect(wrong).toMatchObject({ status: 401, body: { status: 'ERROR', error: { code: 100, name: 'AUTHEN_ERROR' } } });
+
+      const missing = await call('GET', '/business/enterprises/3800100129');
+      expect(missing).toMatchObject({ status: 401, body: { errorCode: 100, errorMessage: 'AUTHEN_ERROR' } });
+      expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="business"');
+
+      const populationToken = await tokenFor('population');
+      const foreign = await call('GET', '/insurance/participants/3812345678', { token: populationToken });
+      expect(foreign).toMatchObject({ status: 401, body: { maLoi: '100', moTaLoi: 'AUTHEN_ERROR' } });
+      const forged = await call('GET', '/land/parcels/14755/12/345', { token: 'never-issued' });
+      expect(forged).toMatchObject({ status: 401, body: { success: false, code: 100 } });
+    });
+
+    it('issues tokens for a form body or HTTP Basic, and stops accepting them when they expire', async () => {
+      const form = await fetch(`${baseUrl}/budget-units/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO('budget-units').id, client_secret: DEMO('budget-units').secret }),
+      });
+      expect(form.status).toBe(200);
+      const basic = await call('POST', '/land/token', { headers: { authorization: `Basic ${Buffer.from(`${DEMO('land').id}:${DEMO('land').secret}`).toString('base64')}` } });
+      expect(basic.status).toBe(200);
+
+      const token = basic.body.access_token as string;
+      expect((await call('GET', '/land/parcels/14755/12/345', { token })).status).not.toBe(401);
+      now += 600_000;
+      expect(await call('GET', '/land/parcels/14755/12/345', { token })).toMatchObject({ status: 401, body: { code: 100, name: 'AUTHEN_ERROR' } });
+    });
+    it('refuses a token request that is not JSON, and ends every token on /sim/tokens/expire', async () => {
+      const broken = await fetch(`${baseUrl}/population/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"client_id":' });
+      expect(broken.status).toBe(400);
+      expect(await broken.json()).toMatchObject({ status: 'ERROR', error: { code: 203, name: 'INVALID_REQUEST' } });
+
+      const token = await tokenFor('budget-units');
+      expect((await call('GET', '/budget-units/units/1012345', { token })).status).not.toBe(401);
+      expect((await call('POST', '/sim/tokens/expire')).body.expired).toBeGreaterThanOrEqual(1);
+      expect(await call('GET', '/budget-units/units/1012345', { token })).toMatchObject({ status: 401, body: { ResultCode: 100, ResultName: 'AUTHEN_ERROR' } });
+    });
+  });
+
+  describe('records', () => {
+    it('gives the same record for the same identifier every time', async () => {
+      const token = await tokenFor('population');
+      const id = formatPersonalId({ provinceGso: '38', birthYear: 1987, sex: 'female', serial: '204681' });
+      const first = await call('GET', `/population/citizens/${id}`, { token });
+      const second = await call('GET', `/population/citizens/${id}`, { token });
+      expect(first.status).toBe(200);
+      expect(second.body).toEqual(first.body);
+      const other = await call('GET', `/population/citizens/${formatPersonalId({ provinceGso: '38', birthYear: 1987, sex: 'female', serial: '204682' })}`, { token });
+      // Another identifier gives another person (names alone could collide; the whole record should not).
+      expect(other.body).not.toEqual(first.body);
+    });
+
+    it('agrees with what the identifier says', async () => {
+      const population = await tokenFor('population');
+      const present = (system: NationalSystem, key: string) => !records.isAbsent(system, key);
+      for (const [gso, year, sex] of [['38', 1995, 'male'], ['51', 2001, 'female'], ['52', 1962, 'female'], ['01', 2026, 'male']] as const) {
+        let serial = 100000;
+        let id = formatPersonalId({ provinceGso: gso, birthYear: year, sex, serial: String(serial) });
+        while (!present('population', id)) id = formatPersonalId({ provinceGso: gso, birthYear: year, sex, serial: String(++serial) });
+        const { status, body } = await call('GET', `/population/citizens/${id}`, { token: population });
+        expect(status).toBe(200);
+        const parsed = parsePersonalId(id, { now: new Date(now) });
+        expect(body.data).toMatchObject({ personalId: id, sex, birthRegistration: { provinceCode: `0${gso}`, province: parsed.province.name } });
+        expect(body.data.birthDate.slice(0, 4)).toBe(String(year));
+        // Someone born this year is not born after today.
+        expect(Date.parse(body.data.birthDate)).toBeLessThanOrEqual(now);
+      }
+
+      const business = await tokenFor('business');
+      let nine = 380010012;
+      while (!present('business', completeEnterpriseCode(String(nine)))) nine++;
+      const code = completeEnterpriseCode(String(nine));
+      const enterprise = await call('GET', `/business/enterprises/${code}`, { token: business });
+      expect(enterprise.body).toMatchObject({ errorCode: 0, data: { enterpriseCode: code, parentEnterpriseCode: null } });
+      let suffix = 1;
+      while (!present('business', `${code}-${String(suffix).padStart(3, '0')}`)) suffix++;
+      const branchCode = `${code}-${String(suffix).padStart(3, '0')}`;
+      const branch = await call('GET', `/business/enterprises/${branchCode}`, { token: business });
+      expect(branch.body.data).toMatchObject({ enterpriseCode: branchCode, parentEnterpriseCode: code, type: 'Chi nhánh' });
+      expect(branch.body.data.name).toContain(enterprise.body.data.name);
+
+      const insurance = await tokenFor('insurance');
+      let social = 3812345678;
+      while (!present('insurance', String(social))) social++;
+      const participant = await call('GET', `/insurance/participants/${social}`, { token: insurance });
+      expect(participant.body).toMatchObject({ maLoi: '0', duLieu: { socialInsuranceCode: String(social) } });
+      const card = await call('GET', `/insurance/cards/HC438${social}`, { token: insurance });
+      // The card's holder is the participant of its last ten digits; the issuing province is the card's own.
+      expect(card.body.duLieu).toMatchObject({ ...participant.body.duLieu, card: { group: 'HC', benefitLevel: 4, issuingProvince: 'Thanh Hóa' } });
+
+      const land = await tokenFor('land');
+      let parcel = 345;
+      while (!present('land', `14755/12/${parcel}`)) parcel++;
+      const found = await call('GET', `/land/parcels/14755/12/${parcel}`, { token: land });
+      expect(found.body).toMatchObject({ success: true, result: { parcelRef: `14755/12/${parcel}`, communeCode: '14755', mapSheet: 12, parcelNumber: parcel } });
+      for (const holder of found.body.result.holders) expect(() => parsePersonalId(holder.personalId, { now: new Date(now) })).not.toThrow();
+
+      const budget = await tokenFor('budget-units');
+      let unit = 1012345;
+      while (!present('budget-units', String(unit))) unit++;
+      expect(await call('GET', `/budget-units/units/${unit}`, { token: budget })).toMatchObject({ status: 200, body: { ResultCode: 0, Data: { unitCode: String(unit) } } });
+    });
+
+    it('refuses malformed identifiers with each system’s own error and the reason', async () => {
+      const cases: [NationalSystem, string, (body: any) => void][] = [
+        ['population', '/population/citizens/003095001234', (b) => expect(b).toMatchObject({ status: 'ERROR', error: { code: 202, name: 'INVALID_IDENTIFIER', message: expect.stringContaining('003 are not the code of any of the 63 provinces') } })],
+        ['population', '/population/citizens/038299001234', (b) => expect(b.error.message).toContain('birth year 2099')],
+        ['business', '/business/enterprises/3800100128', (b) => expect(b).toMatchObject({ errorCode: 202, errorMessage: 'INVALID_IDENTIFIER', description: expect.stringContaining('check digit 9') })],
+        ['insurance', '/insurance/participants/38123', (b) => expect(b).toMatchObject({ maLoi: '202', thongBao: expect.stringContaining('expected 10') })],
+        ['insurance', '/insurance/cards/HC4033812345678', (b) => expect(b).toMatchObject({ maLoi: '202', thongBao: expect.stringContaining('provinces') })],
+        ['land', '/land/parcels/14755/012/345', (b) => expect(b).toMatchObject({ success: false, code: 202, message: expect.stringContaining('leading zeros') })],
+        ['budget-units', '/budget-units/units/12345678', (b) => expect(b).toMatchObject({ ResultCode: 202, Message: expect.stringContaining('expected 7') })],
+      ];
+      for (const [system, path, check] of cases) {
+        const answer = await call('GET', path, { token: await tokenFor(system) });
+        expect(answer.status).toBe(400);
+        check(answer.body);
+      }
+    });
+
+    it('answers 201 RECORD_NOT_FOUND for the same valid identifiers every time, about one in twenty', async () => {
+      const ids = Array.from({ length: 2000 }, (_, i) => completeEnterpriseCode(String(100000000 + i * 7919)));
+      const absent = ids.filter((id) => records.isAbsent('business', id));
+      expect(absent.length / ids.length).toBeGreaterThan(0.03);
+      expect(absent.length / ids.length).toBeLessThan(0.07);
+
+      const token = await tokenFor('business');
+      for (let i = 0; i < 2; i++) {
+        expect(await call('GET', `/business/enterprises/${absent[0]}`, { token })).toMatchObject({
+          status: 404,
+          body: { errorCode: 201, errorMessage: 'RECORD_NOT_FOUND', description: 'No record has this identifier.' },
+        });
+      }
+      const population = await tokenFor('population');
+      let serial = 0;
+      let id = formatPersonalId({ provinceGso: '52', birthYear: 1970, sex: 'male', serial: '000000' });
+      while (!records.isAbsent('population', id)) id = formatPersonalId({ provinceGso: '52', birthYear: 1970, sex: 'male', serial: String(++serial).padStart(6, '0') });
+      expect(await call('GET', `/population/citizens/${id}`, { token: population })).toMatchObject({ status: 404, body: { status: 'ERROR', error: { code: 201, name: 'RECORD_NOT_FOUND' } } });
+    });
+  });
+
+  describe('simulation controls', () => {
+    it('delays answers of one system by its latency, and lets an impatient caller give up', async () => {
+      const token = await tokenFor('budget-units');
+      expect(await call('PUT', '/sim/budget-units/conditions', { body: { latencyMs: 400 } })).toMatchObject({ status: 200, body: { latencyMs: 400 } });
+      const started = Date.now();
+      const slow = await call('GET', '/budget-units/units/1012345', { token });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+      expect(slow.body).toBeDefined();
+      await expect(call('GET', '/budget-units/units/1012345', { token, signal: AbortSignal.timeout(100) })).rejects.toThrow();
+      // Other systems keep their own conditions.
+      expect((await call('GET', '/sim/conditions')).body.business.latencyMs).toBe(0);
+    });
+
+    it('fails that share of calls with 500 SYSTEM_ERROR', async () => {
+      const token = await tokenFor('insurance');
+      await call('PUT', '/sim/insurance/conditions', { body: { errorRate: 0.5 } });
+      const before = (await stats()).insurance;
+      draws.push(0.2, 0.8);
+      expect(await call('GET', '/insurance/participants/3812345678', { token })).toMatchObject({ status: 500, body: { maLoi: '500', moTaLoi: 'SYSTEM_ERROR' } });
+      expect((await call('GET', '/insurance/participants/3812345678', { token })).status).not.toBe(500);
+      const after = (await stats()).insurance;
+      expect(after.injectedFailures - before.injectedFailures).toBe(1);
+      expect(after.calls - before.calls).toBe(2);
+    });
+
+    it('takes one system down until it is brought up, or for a time', async () => {
+      const token = await tokenFor('business');
+      const population = await tokenFor('population');
+      expect((await call('POST', '/sim/business/down')).body).toMatchObject({ down: true, downUntil: null });
+      const refused = await call('GET', '/business/enterprises/3800100129', { token });
+      expect(refused).toMatchObject({ status: 503, body: { errorCode: 503, errorMessage: 'SERVICE_UNAVAILABLE' } });
+      expect(refused.headers.get('retry-after')).toBe('1');
+      // Even the token endpoint: a dead system hands out nothing.
+      expect((await call('POST', '/business/token', { body: { client_id: DEMO('business').id, client_secret: DEMO('business').secret } })).status).toBe(503);
+      expect((await call('GET', '/population/citizens/038095001234', { token: population })).status).not.toBe(503);
+      await call('POST', '/sim/business/up');
+      expect((await call('GET', '/business/enterprises/3800100129', { token })).status).not.toBe(503);
+
+      expect((await call('POST', '/sim/business/down', { body: { forMs: 5000 } })).body).toMatchObject({ down: true, downUntil: now + 5000 });
+      now += 4999;
+      expect((await call('GET', '/business/enterprises/3800100129', { token })).status).toBe(503);
+      now += 1;
+      expect((await call('GET', '/business/enterprises/3800100129', { token })).status).not.toBe(503);
+      expect((await call('GET', '/sim/business/conditions')).body).toMatchObject({ down: false, downUntil: null });
+    });
+
+    it('answers non-JSON in garbage mode', async () => {
+      const token = await tokenFor('land');
+      await call('PUT', '/sim/land/conditions', { body: { garbage: true } });
+      const answer = await call('GET', '/land/parcels/14755/12/345', { token });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(answer.body).toBeUndefined();
+      expect(answer.text).toMatch(/^<html>/);
+      expect((await stats()).land.garbageAnswers).toBeGreaterThanOrEqual(1);
+    });
+
+    it('refuses an unknown system or a bad condition with a sentence', async () => {
+      expect(await call('PUT', '/sim/taxes/conditions', { body: { latencyMs: 1 } })).toMatchObject({ status: 404, body: { name: 'NOT_FOUND', message: expect.stringContaining('"taxes"') } });
+      expect(await call('PUT', '/sim/land/conditions', { body: { errorRate: 2 } })).toMatchObject({ status: 400, body: { name: 'INVALID_REQUEST', message: expect.stringContaining('errorRate') } });
+      expect(await call('PUT', '/sim/land/conditions', { body: { speed: 1 } })).toMatchObject({ status: 400, body: { name: 'INVALID_REQUEST' } });
+    });
+
+    it('counts calls per system', async () => {
+      const before = await stats();
+      const token = await tokenFor('land');
+      await call('GET', '/land/parcels/14755/12/345', { token });
+      await call('GET', '/land/parcels/bad/12/345', { token });
+      const after = await stats();
+      expect(after.land.calls - before.land.calls).toBe(3);
+      expect(after.land.tokensIssued - before.land.tokensIssued).toBe(1);
+      expect(after.land.invalidIdentifiers - before.land.invalidIdentifiers).toBe(1);
+      expect(after.population.calls).toBe(before.population.calls);
+    });
+  });
+});
