@@ -67,8 +67,8 @@ describe('the lgsp command', () => {
 
   describe('lgsp up', () => {
     it('starts the platform, restarts a crashed service, and stops everything on Ctrl-C', async () => {
-      const [port, gatewayPort, portalPort] = await freePorts(3);
-      const up = lgsp('up', '--data-dir', join(dataDir, 'up'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort), '--portal-port', String(portalPort));
+      const [port, gatewayPort, portalPort, databasesPort] = await freePorts(4);
+      const up = lgsp('up', '--data-dir', join(dataDir, 'up'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort), '--portal-port', String(portalPort), '--databases-port', String(databasesPort));
       const table = await up.waitForOutput(/broker\s+kafka:\/\/127\.0\.0\.1:(\d+)\s+pid (\d+)/, 60_000);
       expect(Number(table[1])).toBe(port);
       const brokerPid = Number(table[2]);
@@ -124,6 +124,10 @@ describe('the lgsp command', () => {
       expect(intake.code).toMatch(new RegExp(`^${oneStop.member.replace(/\./g, '\\.')}-\\d{6}-0001$`));
       const portalCases = async () => ((await (await fetch(`http://127.0.0.1:${portalPort}/sim/stats`)).json()) as { cases: number }).cases;
       await waitFor(async () => (await portalCases()) === 1, 20_000, 'the case to reach the national portal');
+      // A national database through its connector: an enterprise (public data, so no issue needed) by a valid code.
+      const enterprise = await fetch(`${base}/r1/national.business-registry/enterprises/0100109106`, { headers: { authorization: `Bearer ${oneStopToken}` } });
+      expect(enterprise.status).toBe(200);
+      expect(await enterprise.json()).toMatchObject({ data: expect.objectContaining({ enterpriseCode: '0100109106' }) });
       expect(up.stdout).toMatch(/\[broker\s*\] broker listening on/); // the service's own output, prefixed
 
       process.kill(brokerPid, 'SIGKILL');
@@ -141,15 +145,17 @@ describe('the lgsp command', () => {
     }, 120_000);
 
     it('takes its services down with it when the supervisor itself is killed', async () => {
-      const [port, gatewayPort, portalPort] = await freePorts(3);
-      const up = lgsp('up', '--data-dir', join(dataDir, 'up-killed'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort), '--portal-port', String(portalPort));
+      const [port, gatewayPort, portalPort, databasesPort] = await freePorts(4);
+      const up = lgsp('up', '--data-dir', join(dataDir, 'up-killed'), '--kafka-port', String(port), '--gateway-port', String(gatewayPort), '--portal-port', String(portalPort), '--databases-port', String(databasesPort));
       const broker = await up.waitForOutput(/broker\s+kafka:\/\/\S+\s+pid (\d+)/, 60_000);
       const gateway = await up.waitForOutput(/gateway\s+http:\/\/\S+\s+pid (\d+)/, 60_000);
       const documents = await up.waitForOutput(/documents\s+document exchange.*pid (\d+)/, 60_000);
       const cases = await up.waitForOutput(/cases\s+case tracking.*pid (\d+)/, 60_000);
       const portal = await up.waitForOutput(/portal\s+http:\/\/\S+.*pid (\d+)/, 60_000);
+      const databases = await up.waitForOutput(/databases\s+http:\/\/\S+.*pid (\d+)/, 60_000);
+      const connectors = await up.waitForOutput(/connectors\s+national connectors.*pid (\d+)/, 60_000);
       up.kill('SIGKILL');
-      const pids = [Number(broker[1]), Number(gateway[1]), Number(documents[1]), Number(cases[1]), Number(portal[1])];
+      const pids = [broker, gateway, documents, cases, portal, databases, connectors].map((m) => Number(m[1]));
       const deadline = Date.now() + 20_000;
       while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       expect(pids.filter(isAlive)).toEqual([]);

@@ -26,6 +26,9 @@ const OUTSIDER = 'h56-other-system';
 const INSTANCE = 'lgsp-n56';
 const POPULATION = '/r1/national.population';
 const BUSINESS = '/r1/national.business-registry';
+const INSURANCE = '/r1/national.social-insurance';
+const LAND = '/r1/national.land';
+const BUDGET_UNITS = '/r1/national.budget-units';
 const ISSUE = '000.00.31.H56-261207-0001';
 const SECRET = 'one-stop-shop-secret-0123456789';
 /** Per exchange with a national system; the simulator's latency is set well above it. */
@@ -65,10 +68,19 @@ describe('national connectors through the gateway', () => {
       tiers: { silver: { requestsPerMinute: 0 } },
       members: [{ code: PROVINCE, name: 'UBND tỉnh Thanh Hóa', kind: 'province' }],
       clients: [client(ONE_STOP, ['one-stop-shops']), client(OUTSIDER, [])],
-      services: [national('national.population'), national('national.business-registry')],
+      services: [
+        national('national.population'),
+        national('national.business-registry'),
+        national('national.social-insurance'),
+        national('national.land'),
+        national('national.budget-units'),
+      ],
       grants: [
         { service: 'national.population', group: 'one-stop-shops', methods: ['GET'] },
         { service: 'national.business-registry', group: 'one-stop-shops', methods: ['GET'] },
+        { service: 'national.social-insurance', group: 'one-stop-shops', methods: ['GET'] },
+        { service: 'national.land', group: 'one-stop-shops', methods: ['GET'] },
+        { service: 'national.budget-units', group: 'one-stop-shops', methods: ['GET'] },
       ],
     });
 
@@ -137,6 +149,14 @@ describe('national connectors through the gateway', () => {
     return issue === null ? req : req.set('x-lgsp-issue', issue);
   };
   const lookUpEnterprise = (code: string) => http.get(`${BUSINESS}/enterprises/${code}`).set('Authorization', tokens.get(ONE_STOP)!);
+  const nextInsuranceCode = () => `38${String(++serial).padStart(8, '0')}`;
+  const nextParcelRef = () => `14755/12/${++serial}`;
+  const nextBudgetUnitCode = () => `10${String(++serial).padStart(5, '0')}`;
+  /** A look-up on one of the other national services, with the case stated unless `issue` is null. */
+  const lookUp = (base: string, path: string, issue: string | null = ISSUE) => {
+    const req = http.get(`${base}${path}`).set('Authorization', tokens.get(ONE_STOP)!);
+    return issue === null ? req : req.set('x-lgsp-issue', issue);
+  };
   const calls = async (system: NationalSystem): Promise<Record<string, number>> => {
     const res = await fetch(`${databasesUrl}/sim/stats`);
     return ((await res.json()) as Record<string, Record<string, number>>)[system]!;
@@ -247,6 +267,62 @@ describe('national connectors through the gateway', () => {
       expect(res.body.error.message).toContain('GET /citizens/{personalId}');
       const outsider = await lookUpCitizen(citizen(), { client: OUTSIDER });
       expect(outsider.status).toBe(403);
+    });
+  });
+
+  describe('social insurance, land and budget units', () => {
+    it('answers a social insurance participant, and the legacy card of the same person', async () => {
+      const code = present('insurance', nextInsuranceCode);
+      const res = await lookUp(INSURANCE, `/participants/${code}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ service: 'national.social-insurance', cached: false, data: { socialInsuranceCode: code } });
+      expect(['day', 'month', 'year']).toContain(res.body.data.birthDatePrecision);
+      const card = await lookUp(INSURANCE, `/cards/HC438${code}`);
+      expect(card.status).toBe(200);
+      expect(card.body).toMatchObject({ cached: false, data: { socialInsuranceCode: code, fullName: res.body.data.fullName, card: { cardNumber: `HC438${code}`, group: 'HC', benefitLevel: 4 } } });
+    });
+
+    it('answers a land parcel with its holders', async () => {
+      const ref = present('land', nextParcelRef);
+      const res = await lookUp(LAND, `/parcels/${ref}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ service: 'national.land', cached: false, data: { parcelRef: ref, communeCode: '14755', mapSheet: 12 } });
+      expect(res.body.data.holders[0]).toMatchObject({ personalId: expect.stringMatching(/^\d{12}$/) });
+    });
+
+    it('answers a budget-relation unit without an issue (not personal data)', async () => {
+      const code = present('budget-units', nextBudgetUnitCode);
+      const res = await lookUp(BUDGET_UNITS, `/units/${code}`, null);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ service: 'national.budget-units', cached: false, data: { unitCode: code } });
+    });
+
+    it('answers 404 RECORD_NOT_FOUND for a social insurance code the database does not hold', async () => {
+      const code = absent('insurance', nextInsuranceCode);
+      expectRefused(await lookUp(INSURANCE, `/participants/${code}`), 404, 'RECORD_NOT_FOUND');
+    });
+
+    it.each([
+      ['a social insurance code of nine digits', 'insurance' as const, INSURANCE, '/participants/380000001', 'IDENTIFIER_LENGTH', 'is not a valid social insurance code'],
+      ['a card with benefit level 6', 'insurance' as const, INSURANCE, '/cards/HC6380000000001', 'IDENTIFIER_OUT_OF_RANGE', 'is not a valid health insurance card number'],
+      ['a parcel with a leading zero in its map sheet', 'land' as const, LAND, '/parcels/14755/012/345', 'IDENTIFIER_FORMAT', 'is not a valid land parcel reference'],
+      ['a budget unit code of six digits', 'budget-units' as const, BUDGET_UNITS, '/units/101234', 'IDENTIFIER_LENGTH', 'is not a valid budget-relation unit code'],
+    ])('refuses %s with the library code, without calling the system', async (_what, system, base, path, code, sentence) => {
+      const before = await calls(system);
+      const res = await lookUp(base, path);
+      expectRefused(res, 400, code);
+      expect(res.body.error.message).toContain(sentence);
+      expect(await calls(system)).toEqual(before);
+    });
+
+    it.each([
+      ['a social insurance participant', 'insurance' as const, INSURANCE, () => `/participants/${present('insurance', nextInsuranceCode)}`],
+      ['a legacy card', 'insurance' as const, INSURANCE, () => `/cards/HC438${present('insurance', nextInsuranceCode)}`],
+      ['a land parcel', 'land' as const, LAND, () => `/parcels/${present('land', nextParcelRef)}`],
+    ])('refuses a look-up of %s without x-lgsp-issue with 400 ISSUE_REQUIRED', async (_what, system, base, path) => {
+      const before = await calls(system);
+      expectRefused(await lookUp(base, path(), null), 400, 'ISSUE_REQUIRED');
+      expect(await calls(system)).toEqual(before);
     });
   });
 

@@ -11,6 +11,7 @@ interface UpOptions {
   kafkaPort: number;
   gatewayPort: number;
   portalPort: number;
+  databasesPort: number;
   config?: string;
 }
 
@@ -43,6 +44,7 @@ export async function runUp(options: UpOptions, env: CliEnvironment): Promise<vo
     kafkaPort: options.kafkaPort,
     gatewayPort: options.gatewayPort,
     portalPort: options.portalPort,
+    databasesPort: options.databasesPort,
     platformConfig,
     cliEntry: process.argv[1],
   });
@@ -80,6 +82,7 @@ export function upCommand(env: CliEnvironment): Command {
     .option('--kafka-port <port>', 'port of the embedded broker', parsePort, 9092)
     .option('--gateway-port <port>', 'HTTP port of the gateway', parsePort, 8080)
     .option('--portal-port <port>', 'HTTP port of the simulated national public-service portal', parsePort, 8095)
+    .option('--databases-port <port>', 'HTTP port of the simulated national databases', parsePort, 8096)
     .option('--config <file>', 'platform configuration (YAML or JSON); default: the generated Thanh Hóa demo')
     .action((opts: UpOptions) => runUp(opts, env));
 }

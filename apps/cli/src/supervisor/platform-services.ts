@@ -8,6 +8,8 @@ const GATEWAY_READY_LINE = /^gateway listening on (\S+)$/m;
 const DOCUMENT_EXCHANGE_READY_LINE = /^document-exchange ready$/m;
 const CASE_TRACKING_READY_LINE = /^case-tracking ready$/m;
 const NATIONAL_PORTAL_READY_LINE = /^national-portal listening on (\S+)$/m;
+const NATIONAL_DATABASES_READY_LINE = /^national-databases listening on (\S+)$/m;
+const NATIONAL_CONNECTORS_READY_LINE = /^national-connectors ready$/m;
 
 /**
  * The simulated national public-service portal's credentials for this platform. A real province is issued them by
@@ -22,6 +24,8 @@ export interface PlatformLayout {
   readonly gatewayPort: number;
   /** HTTP port of the simulated national public-service portal the case sync pushes to. */
   readonly portalPort: number;
+  /** HTTP port of the simulated national databases the connectors call. */
+  readonly databasesPort: number;
   /** The platform configuration file (registry, catalog, access rights) the gateway serves. */
   readonly platformConfig: string;
   /** The `lgsp` entry script, so that every service runs the same build as the supervisor. */
@@ -80,6 +84,27 @@ export function platformServices(layout: PlatformLayout): ServiceSpec[] {
       },
       readyLine: CASE_TRACKING_READY_LINE,
       describe: () => 'case tracking (service case-tracking.cases)',
+    },
+    {
+      // The national databases' side: simulated, as the portal is (the demo credentials match on both sides).
+      name: 'databases',
+      command: process.execPath,
+      args: [join(DIST_APPS, 'national-databases', 'src', 'main.js')],
+      env: { NATIONAL_DATABASES_PORT: String(layout.databasesPort) },
+      readyLine: NATIONAL_DATABASES_READY_LINE,
+      describe: (m) => `${m[1]} (simulated national databases)`,
+    },
+    {
+      name: 'connectors',
+      command: process.execPath,
+      args: [join(DIST_APPS, 'national-connectors', 'src', 'main.js')],
+      env: {
+        LGSP_CONFIG: layout.platformConfig,
+        KAFKA_BROKERS: `127.0.0.1:${layout.kafkaPort}`,
+        NATIONAL_DATABASES_URL: `http://127.0.0.1:${layout.databasesPort}`,
+      },
+      readyLine: NATIONAL_CONNECTORS_READY_LINE,
+      describe: () => 'national connectors (services national.*)',
     },
     {
       name: 'gateway',
