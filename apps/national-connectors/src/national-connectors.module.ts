@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
 import { MessagingConnection } from '@lgsp/messaging';
 import { LoggingModule } from '@lgsp/observability';
 import { loadPlatformConfigFile, Registry } from '@lgsp/registry';
@@ -6,7 +7,7 @@ import { Connector } from './connector';
 import { NATIONAL_CONNECTORS } from './connectors';
 import { NationalConnectorsConfig } from './config/national-connectors-config';
 import { Clock, CLOCK, CONNECTORS, NATIONAL_CONNECTORS_CONFIG, Sleep, SLEEP } from './config/tokens';
-import { InMemoryLookupCache, LOOKUP_CACHE, LookupCache } from './lookup/lookup-cache';
+import { InMemoryLookupCache, LOOKUP_CACHE, LookupCache, RedisLookupCache } from './lookup/lookup-cache';
 import { NationalLookupUseCase, REMOTE_FETCH } from './lookup/national-lookup.use-case';
 import { ConnectorResponders } from './transport/connector.responders';
 
@@ -41,6 +42,29 @@ function checkServices(registry: Registry, connectors: readonly Connector[]): vo
   }
 }
 
+/** The Redis connection behind the lookup cache, or null when the cache is in-process. */
+const CACHE_REDIS = Symbol('CACHE_REDIS');
+
+/** REDIS_URL set: the cache in Redis, shared by the replicas; otherwise in this process. */
+function lookupCache(config: NationalConnectorsConfig, registry: Registry, clock: Clock): { cache: LookupCache; redis: Redis | null } {
+  if (!config.REDIS_URL) return { cache: new InMemoryLookupCache(config.NATIONAL_CACHE_MAX_ENTRIES, () => clock.now()), redis: null };
+  const logger = new Logger('LookupCache');
+  const redis = new Redis(config.REDIS_URL, { commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', (error: Error) => logger.warn(`Redis: ${error.message}`));
+  const cache = new RedisLookupCache(redis, `${registry.platform.instance}:national-lookups:`, (operation, error) =>
+    logger.warn(`cache ${operation} failed, the lookup goes on without it: ${error.message}`),
+  );
+  return { cache, redis };
+}
+
+@Injectable()
+class RedisShutdown implements OnApplicationShutdown {
+  constructor(@Inject(CACHE_REDIS) private readonly redis: Redis | null) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.quit().catch(() => undefined);
+  }
+}
+
 @Module({})
 export class NationalConnectorsModule {
   static forRoot(config: NationalConnectorsConfig, parts: NationalConnectorsParts = {}): DynamicModule {
@@ -49,6 +73,7 @@ export class NationalConnectorsModule {
     checkServices(registry, connectors);
     const clock: Clock = parts.clock ?? { now: () => Date.now() };
     const sleep: Sleep = parts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const cache = parts.cache ? { cache: parts.cache, redis: null } : lookupCache(config, registry, clock);
     const logger = new Logger('Kafka');
     const log = (level: 'log' | 'warn' | 'error' | 'debug') => (o: object, m: string) => logger[level](`${m} ${JSON.stringify(o)}`);
     return {
@@ -61,7 +86,9 @@ export class NationalConnectorsModule {
         { provide: CLOCK, useValue: clock },
         { provide: SLEEP, useValue: sleep },
         { provide: REMOTE_FETCH, useValue: parts.fetch ?? globalThis.fetch },
-        { provide: LOOKUP_CACHE, useValue: parts.cache ?? new InMemoryLookupCache(config.NATIONAL_CACHE_MAX_ENTRIES, () => clock.now()) },
+        { provide: LOOKUP_CACHE, useValue: cache.cache },
+        { provide: CACHE_REDIS, useValue: cache.redis },
+        RedisShutdown,
         {
           provide: MessagingConnection,
           useFactory: () =>

@@ -47,6 +47,10 @@ export const nationalConnectorsConfigSchema = z.object({
   NATIONAL_BREAKER_RESET_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
   /** Entries in the in-process cache, across connectors. */
   NATIONAL_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  /** When set, the lookup cache lives in Redis, shared by every replica; otherwise in this process. */
+  REDIS_URL: z.string().url().optional(),
+  /** Longest wait for one Redis command: past it the lookup goes on without the cache. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   /** Set by `lgsp up`: the process stops when its supervisor is gone. */
   LGSP_SUPERVISOR_PID: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,3 +1,4 @@
+import type Redis from 'ioredis';
 /**
  * Where successful answers are kept for a while. An interface so that replicas can share one store (Redis) later;
  * the in-process one below serves a single replica.
@@ -50,5 +51,38 @@ export class InMemoryLookupCache implements LookupCache {
 
   get size(): number {
     return this.entries.size;
+  }
+}
+
+/**
+ * The cache in Redis, shared by every replica of the connectors, each entry with Redis's own expiry (PX). A cache is
+ * an optimisation, never a reason to fail a lookup: when Redis does not answer, a read is a miss and a write is
+ * dropped, and `onError` hears about it.
+ */
+export class RedisLookupCache implements LookupCache {
+  constructor(
+    private readonly redis: Pick<Redis, 'get' | 'set'>,
+    /** Every key starts with it (the platform instance), so that several platforms can share one Redis. */
+    private readonly prefix: string,
+    private readonly onError: (operation: 'get' | 'set', error: Error) => void = () => undefined,
+  ) {}
+
+  async get(key: string): Promise<unknown | undefined> {
+    try {
+      const raw = await this.redis.get(this.prefix + key);
+      return raw === null ? undefined : (JSON.parse(raw) as unknown);
+    } catch (error) {
+      this.onError('get', error as Error);
+      return undefined;
+    }
+  }
+
+  async set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    if (!(ttlMs > 0)) return;
+    try {
+      await this.redis.set(this.prefix + key, JSON.stringify(value), 'PX', Math.ceil(ttlMs));
+    } catch (error) {
+      this.onError('set', error as Error);
+    }
   }
 }
