@@ -1,2 +1,3 @@
 export { KeyedMutex } from './keyed-mutex';
 export { backoffMs } from './backoff';
+export { sleepUntilClosed } from './sleep-until-closed';

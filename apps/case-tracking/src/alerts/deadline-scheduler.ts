@@ -48,7 +48,9 @@ export class DeadlineScheduler implements OnApplicationShutdown {
   start(): void {
     for (const record of this.ledger.book.openCases()) this.plan(record);
     this.ledger.book.observe((event, _before, after) => {
-      if (after && (event.type === 'case.received' || event.type === 'case.status-changed')) this.plan(after);
+      // Only when the due date is set or moves (intake, acceptance, resuming after a pause): every other move keeps
+      // the entries already planned, and planning again on each would fill the heap with stale twins.
+      if (after && (event.type === 'case.received' || (event.type === 'case.status-changed' && event.legalDue !== undefined))) this.plan(after);
     });
     this.timer = setInterval(() => void this.tick(), this.config.CASE_SCHEDULER_INTERVAL_MS);
     this.timer.unref();

@@ -1,22 +1,10 @@
-import { ConnectorError, RemoteAnswer } from '../connector';
+import { jsonAnswer, refusalOf, resolverFor } from '../testing/connector-spec-support';
 import { budgetUnitsConnector } from './budget-units.connector';
 
-const json = (status: number, body: unknown): RemoteAnswer => ({ status, contentType: 'application/json', text: JSON.stringify(body) });
+const json = (status: number, body: unknown) => jsonAnswer(status, body);
 const operation = budgetUnitsConnector.operations[0]!;
-const resolve = (path: string) => {
-  const match = operation.pattern.exec(path);
-  if (!match) throw new Error(`no match for ${path}`);
-  return operation.resolve(match);
-};
-const refusal = (fn: () => unknown): { status: number; code: string } => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConnectorError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
+const resolve = resolverFor(budgetUnitsConnector);
+const refusal = refusalOf;
 
 describe('budget units connector', () => {
   it('is national.budget-units on the budget-units system and needs no stated issue', () => {

@@ -1,23 +1,11 @@
 import { completeEnterpriseCode } from '@lgsp/identifiers';
-import { ConnectorError, RemoteAnswer } from '../connector';
+import { jsonAnswer, refusalOf, resolverFor } from '../testing/connector-spec-support';
 import { businessRegistryConnector } from './business-registry.connector';
 
-const json = (status: number, body: unknown): RemoteAnswer => ({ status, contentType: 'application/json', text: JSON.stringify(body) });
+const json = (status: number, body: unknown) => jsonAnswer(status, body);
 const operation = businessRegistryConnector.operations[0]!;
-const resolve = (path: string) => {
-  const match = operation.pattern.exec(path);
-  if (!match) throw new Error(`no match for ${path}`);
-  return operation.resolve(match);
-};
-const refusal = (fn: () => unknown): { status: number; code: string } => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConnectorError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
+const resolve = resolverFor(businessRegistryConnector);
+const refusal = refusalOf;
 
 describe('business registry connector', () => {
   const code = completeEnterpriseCode('380010012');

@@ -1,22 +1,10 @@
-import { ConnectorError, RemoteAnswer } from '../connector';
+import { jsonAnswer, refusalOf, resolverFor } from '../testing/connector-spec-support';
 import { populationConnector } from './population.connector';
 
-const json = (status: number, body: unknown): RemoteAnswer => ({ status, contentType: 'application/json; charset=utf-8', text: JSON.stringify(body) });
+const json = (status: number, body: unknown) => jsonAnswer(status, body, 'application/json; charset=utf-8');
 const operation = populationConnector.operations[0]!;
-const resolve = (path: string) => {
-  const match = operation.pattern.exec(path);
-  if (!match) throw new Error(`no match for ${path}`);
-  return operation.resolve(match);
-};
-const refusal = (fn: () => unknown): { status: number; code: string } => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConnectorError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
+const resolve = resolverFor(populationConnector);
+const refusal = refusalOf;
 
 describe('population connector', () => {
   it('is personal data behind national.population', () => {

@@ -1,24 +1,10 @@
-import { ConnectorError, RemoteAnswer } from '../connector';
+import { jsonAnswer, refusalOf, resolverFor } from '../testing/connector-spec-support';
 import { socialInsuranceConnector } from './social-insurance.connector';
 
-const json = (status: number, body: unknown): RemoteAnswer => ({ status, contentType: 'application/json; charset=utf-8', text: JSON.stringify(body) });
+const json = (status: number, body: unknown) => jsonAnswer(status, body, 'application/json; charset=utf-8');
 const [participants, cards] = socialInsuranceConnector.operations;
-const resolve = (path: string) => {
-  for (const operation of [participants!, cards!]) {
-    const match = operation.pattern.exec(path);
-    if (match) return operation.resolve(match);
-  }
-  throw new Error(`no match for ${path}`);
-};
-const refusal = (fn: () => unknown): { status: number; code: string } => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConnectorError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
+const resolve = resolverFor(socialInsuranceConnector);
+const refusal = refusalOf;
 
 describe('social insurance connector', () => {
   it('is personal data behind national.social-insurance, on the insurance system', () => {

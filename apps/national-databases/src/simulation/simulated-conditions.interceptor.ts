@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { defer, lastValueFrom, Observable } from 'rxjs';
+import { sleepUntilClosed } from '@lgsp/concurrency';
 import { SIMULATION_RANDOM, type NationalSystem, type RandomSource } from '../config/national-databases-config';
 import { GarbageAnswer, RemoteError } from '../systems/remote-error';
 import { TokenStore } from '../systems/token-store';
@@ -61,22 +61,8 @@ export class SimulatedConditionsInterceptor implements NestInterceptor {
         }
         return await lastValueFrom(next.handle(), { defaultValue: undefined });
       } finally {
-        if (latencyMs > 0) await this.delay(latencyMs, response);
+        if (latencyMs > 0) await sleepUntilClosed(latencyMs, response);
       }
     });
-  }
-
-  private async delay(ms: number, response: Response): Promise<void> {
-    if (response.destroyed) return;
-    const gone = new AbortController();
-    const abort = () => gone.abort();
-    response.once('close', abort);
-    try {
-      await sleep(ms, undefined, { signal: gone.signal });
-    } catch {
-      // Aborted: the caller left, nobody is waiting for the answer.
-    } finally {
-      response.off('close', abort);
-    }
   }
 }

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import { defer, lastValueFrom, Observable } from 'rxjs';
+import { sleepUntilClosed } from '@lgsp/concurrency';
 import { PORTAL_RANDOM, type RandomSource } from '../config/national-portal-config';
 import { PortalError } from '../portal/portal-error';
 import { PortalSimulation } from './portal-simulation';
@@ -36,23 +36,8 @@ export class SimulatedConditionsInterceptor implements NestInterceptor {
         }
         return await lastValueFrom(next.handle(), { defaultValue: undefined });
       } finally {
-        if (latencyMs > 0) await this.delay(latencyMs, response);
+        if (latencyMs > 0) await sleepUntilClosed(latencyMs, response);
       }
     });
-  }
-
-  /** The delay ends early when the caller has gone: nobody is left to answer, and a stopping portal should not wait. */
-  private async delay(ms: number, response: Response): Promise<void> {
-    if (response.destroyed) return;
-    const gone = new AbortController();
-    const abort = () => gone.abort();
-    response.once('close', abort);
-    try {
-      await sleep(ms, undefined, { signal: gone.signal });
-    } catch {
-      // Aborted: the caller left.
-    } finally {
-      response.off('close', abort);
-    }
   }
 }
