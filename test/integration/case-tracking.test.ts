@@ -407,6 +407,43 @@ describe('case tracking through the gateway', () => {
     });
   });
 
+  describe('the rest of the refusals', () => {
+    let closed: string;
+    beforeAll(async () => {
+      now = MONDAY;
+      closed = (await intake(intakeBody({ procedureCode: COMMUNE_PROCEDURE }))).body.case.code;
+      await move(closed, 'status', { status: 9, officer });
+    });
+
+    it('refuses an intake with no body', async () => {
+      expectRefused(await http.post(`${SERVICE}/cases`).set('Authorization', as(ONE_STOP_HOANG_HOA)), 400, 'EMPTY_BODY');
+    });
+
+    it('refuses to transfer or apologise for a finished case, and leaves it as it was', async () => {
+      expectRefused(await move(closed, 'transfers', { toAgency: HOANG_HOA, officer }), 409, 'NOT_TRANSFERABLE');
+      expectRefused(await move(closed, 'apology', { newAppointment: '2026-12-21', reason: 'Chờ xác minh', officer }), 409, 'NOT_OPEN');
+      expect((await read(closed)).body).toMatchObject({ status: { code: 9 }, currentAgency: { code: HOANG_HOA_COMMUNE }, apologies: [] });
+    });
+
+    it.each([
+      ['GET', '/cases', 405, 'METHOD_NOT_ALLOWED'],
+      ['GET', '/archive', 404, 'NOT_FOUND'],
+      ['GET', '/statistics?by=colour', 400, 'INVALID_DIMENSION'],
+      ['GET', '/statistics?limit=0', 400, 'INVALID_LIMIT'],
+      ['GET', '/procedures?level=7', 400, 'INVALID_QUERY'],
+      ['GET', '/procedures/1.999999.000.00.00.H56', 404, 'UNKNOWN_PROCEDURE'],
+    ])('answers %s %s with %i %s', async (_method, path, status, code) => {
+      expectRefused(await http.get(`${SERVICE}${path}`).set('Authorization', as(ONE_STOP_PROVINCE)), status, code);
+    });
+
+    it('keeps the sync status for operators', async () => {
+      expectRefused(await http.get(`${SERVICE}/operations/sync`).set('Authorization', as(ONE_STOP_HOANG_HOA)), 403, 'OPERATORS_ONLY');
+      const sync = await http.get(`${SERVICE}/operations/sync`).set('Authorization', as(OPERATOR));
+      expect(sync.status).toBe(200);
+      expect(sync.body).toMatchObject({ enabled: false, portal: null });
+    });
+  });
+
   describe('public lookup', () => {
     it('shows progress without personal data, and limits how often one system looks', async () => {
       const code = (await intake(intakeBody())).body.case.code;
