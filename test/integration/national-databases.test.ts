@@ -13,7 +13,7 @@ const POPULATION_SECRET = 'h56-population-secret';
 const DEMO = (system: NationalSystem) => ({ id: `lgsp-demo-${system}`, secret: `lgsp-demo-${system}-secret` });
 
 /**
- * The five simulated national systems, booted in-process on a free port with a clock and a random source the test
+ * The six simulated national systems, booted in-process on a free port with a clock and a random source the test
  * moves, and driven over HTTP as a connector would: tokens, look-ups, refusals in each system's own shape, and the
  * simulation controls.
  */
@@ -216,6 +216,106 @@ describe('national databases simulation over HTTP', () => {
       let id = formatPersonalId({ provinceGso: '52', birthYear: 1970, sex: 'male', serial: '000000' });
       while (!records.isAbsent('population', id)) id = formatPersonalId({ provinceGso: '52', birthYear: 1970, sex: 'male', serial: String(++serial).padStart(6, '0') });
       expect(await call('GET', `/population/citizens/${id}`, { token: population })).toMatchObject({ status: 404, body: { status: 'ERROR', error: { code: 201, name: 'RECORD_NOT_FOUND' } } });
+    });
+  });
+
+  describe('civil status', () => {
+    /** The first number from `serial` up that civil-status has (`absent` false) or lacks, and population has. */
+    const personalIdWhere = (absent: boolean, gso: string, birthYear: number, sex: 'male' | 'female', serial = 100000): string => {
+      const fits = (id: string) => records.isAbsent('civil-status', id) === absent && !records.isAbsent('population', id);
+      let id = formatPersonalId({ provinceGso: gso, birthYear, sex, serial: String(serial).padStart(6, '0') });
+      while (!fits(id)) id = formatPersonalId({ provinceGso: gso, birthYear, sex, serial: String(++serial).padStart(6, '0') });
+      return id;
+    };
+
+    it('answers a birth extract in its own envelope, for the same person as the population system', async () => {
+      const token = await tokenFor('civil-status');
+      const id = personalIdWhere(false, '38', 1995, 'female');
+      const answer = await call('GET', `/civil-status/births/${id}`, { token });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        ketQua: 'THANH_CONG',
+        trichLuc: {
+          soDinhDanh: id,
+          gioiTinh: 'Nữ',
+          ngaySinh: expect.stringMatching(/^\d{2}\/\d{2}\/1995$/),
+          soDangKy: expect.stringMatching(/^\d+$/),
+          quyenSo: expect.stringMatching(/^\d{2}\/199[56]$/),
+          ngayDangKy: expect.stringMatching(/^\d{2}\/\d{2}\/199[56]$/),
+          noiDangKy: expect.stringMatching(/^UBND .*, tỉnh Thanh Hóa$/),
+          me: { hoTen: expect.any(String), namSinh: expect.any(Number) },
+        },
+      });
+      expect(Object.keys(answer.body)).toEqual(['ketQua', 'trichLuc']);
+
+      // The population system's record of the number names the same person.
+      const citizen = (await call('GET', `/population/citizens/${id}`, { token: await tokenFor('population') })).body.data;
+      expect(answer.body.trichLuc).toMatchObject({ hoTen: citizen.fullName, ngaySinh: citizen.birthDate.split('-').reverse().join('/'), gioiTinh: 'Nữ' });
+      expect(citizen.sex).toBe('female');
+      expect((await call('GET', `/civil-status/births/${id}`, { token })).body).toEqual(answer.body);
+    });
+
+    it('refuses another system’s token and a missing one with 100 in its envelope', async () => {
+      const id = personalIdWhere(false, '01', 1980, 'male');
+      const foreign = await call('GET', `/civil-status/births/${id}`, { token: await tokenFor('population') });
+      expect(foreign).toMatchObject({ status: 401, body: { ketQua: 'LOI', maLoi: 100, moTa: expect.stringContaining('POST /civil-status/token') } });
+      expect(foreign.headers.get('www-authenticate')).toBe('Bearer realm="civil-status"');
+      expect(await call('GET', `/civil-status/births/${id}`)).toMatchObject({ status: 401, body: { ketQua: 'LOI', maLoi: 100 } });
+      // The population pair is not civil-status's.
+      const wrong = await call('POST', '/civil-status/token', { body: { client_id: POPULATION_ID, client_secret: POPULATION_SECRET } });
+      expect(wrong).toMatchObject({ status: 401, body: { ketQua: 'LOI', maLoi: 100 } });
+      // A civil-status token is no good elsewhere either.
+      const civil = await tokenFor('civil-status');
+      expect((await call('GET', `/population/citizens/${id}`, { token: civil })).status).toBe(401);
+    });
+
+    it('answers 201 RECORD_NOT_FOUND for an absent number, 202 for an invalid one, 204 for an unknown path', async () => {
+      const token = await tokenFor('civil-status');
+      const before = (await stats())['civil-status'];
+      // In the population database but not in the civil-status one: each system has its own absent share.
+      const absent = personalIdWhere(true, '52', 1970, 'male', 0);
+      expect(await call('GET', `/civil-status/births/${absent}`, { token })).toMatchObject({
+        status: 404,
+        body: { ketQua: 'LOI', maLoi: 201, moTa: 'No record has this identifier.' },
+      });
+      const invalid = await call('GET', '/civil-status/births/003095001234', { token });
+      expect(invalid).toMatchObject({ status: 400, body: { ketQua: 'LOI', maLoi: 202, moTa: expect.stringContaining('003 are not the code of any of the 63 provinces') } });
+      expect(await call('GET', '/civil-status/births/03809500123', { token })).toMatchObject({ status: 400, body: { maLoi: 202 } });
+      expect(await call('GET', '/civil-status/deaths/038095001234', { token })).toMatchObject({ status: 404, body: { ketQua: 'LOI', maLoi: 204 } });
+      const after = (await stats())['civil-status'];
+      expect(after.notFound - before.notFound).toBe(1);
+      expect(after.invalidIdentifiers - before.invalidIdentifiers).toBe(2);
+    });
+
+    it('obeys the simulation controls', async () => {
+      const token = await tokenFor('civil-status');
+      const id = personalIdWhere(false, '79', 2001, 'male');
+      expect((await call('GET', '/sim/conditions')).body['civil-status']).toEqual({ down: false, downUntil: null, latencyMs: 0, errorRate: 0, garbage: false });
+
+      expect((await call('POST', '/sim/civil-status/down')).body).toMatchObject({ down: true });
+      const down = await call('GET', `/civil-status/births/${id}`, { token });
+      expect(down).toMatchObject({ status: 503, body: { ketQua: 'LOI', maLoi: 503 } });
+      expect(down.headers.get('retry-after')).toBe('1');
+      expect((await call('POST', '/civil-status/token', { body: { client_id: DEMO('civil-status').id, client_secret: DEMO('civil-status').secret } })).status).toBe(503);
+      await call('POST', '/sim/civil-status/up');
+      expect((await call('GET', `/civil-status/births/${id}`, { token })).status).toBe(200);
+
+      await call('PUT', '/sim/civil-status/conditions', { body: { errorRate: 0.5 } });
+      draws.push(0.1);
+      expect(await call('GET', `/civil-status/births/${id}`, { token })).toMatchObject({ status: 500, body: { ketQua: 'LOI', maLoi: 500 } });
+
+      await call('PUT', '/sim/civil-status/conditions', { body: { errorRate: 0, garbage: true } });
+      const garbage = await call('GET', `/civil-status/births/${id}`, { token });
+      expect(garbage.status).toBe(200);
+      expect(garbage.headers.get('content-type')).toMatch(/^text\/html/);
+
+      const counted = (await stats())['civil-status'];
+      expect(counted).toMatchObject({ refusedWhileDown: expect.any(Number), injectedFailures: expect.any(Number), garbageAnswers: expect.any(Number) });
+      expect(counted.refusedWhileDown).toBeGreaterThanOrEqual(2);
+      expect(counted.injectedFailures).toBeGreaterThanOrEqual(1);
+      expect(counted.garbageAnswers).toBeGreaterThanOrEqual(1);
+      // The other systems are untouched.
+      expect((await call('GET', '/sim/conditions')).body.population).toMatchObject({ down: false, errorRate: 0, garbage: false });
     });
   });
 

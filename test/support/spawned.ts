@@ -8,8 +8,8 @@ export class Spawned {
   readonly child: ChildProcess;
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(command: string, args: string[], env: NodeJS.ProcessEnv = {}, options: { cwd?: string } = {}) {
+    this.child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
     this.child.stdout!.on('data', (d) => (this.stdout += d.toString()));
     this.child.stderr!.on('data', (d) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -5,6 +5,7 @@ import { brokerCommand } from './commands/broker.command';
 import { edxmlCommand } from './commands/edxml.command';
 import { holidaysCommand } from './commands/holidays.command';
 import { logCommand } from './commands/log.command';
+import { newCommand } from './commands/new.command';
 import { upCommand } from './commands/up.command';
 
 function main(): void {
@@ -23,7 +24,8 @@ function main(): void {
     .addCommand(benchCommand(env))
     .addCommand(logCommand(env))
     .addCommand(edxmlCommand())
-    .addCommand(holidaysCommand());
+    .addCommand(holidaysCommand())
+    .addCommand(newCommand(env));
   program.parseAsync(process.argv).catch((err: Error) => {
     process.stderr.write(`lgsp: ${err.stack ?? err.message}\n`);
     process.exit(1);

@@ -117,6 +117,35 @@ export function mapRemoteError(systemName: string, answer: RemoteAnswer, remoteC
   return remoteRefusals.badAnswer(systemName, `HTTP ${answer.status}, code ${Number.isNaN(remoteCode) ? 'none' : remoteCode}`);
 }
 
+/**
+ * What a connector reads out of its system's envelope: the record of a success, the code and message of a refusal,
+ * or null when the body is not that envelope at all.
+ */
+export type EnvelopeReading = { record: unknown } | { refusal: { code: number; message: string } } | null;
+
+/**
+ * The steps every JSON national system's answer goes through, around the one part that differs between systems,
+ * `readEnvelope`. An answer that is not JSON or not the envelope is an outage when its status is 5xx and a bad answer
+ * otherwise; a success must come with HTTP 200 and a record (an object); a refusal is mapped by mapRemoteError.
+ */
+export function readJsonAnswer(systemName: string, answer: RemoteAnswer, identifier: string, readEnvelope: (body: Record<string, unknown>) => EnvelopeReading): unknown {
+  const body = parseJsonAnswer(answer);
+  const reading = body ? readEnvelope(body) : null;
+  if (reading && 'refusal' in reading) throw mapRemoteError(systemName, answer, reading.refusal.code, reading.refusal.message, identifier);
+  if (answer.status >= 500) throw remoteRefusals.error(systemName, `HTTP ${answer.status}`);
+  if (!reading) throw remoteRefusals.badAnswer(systemName, body ? 'not in its envelope' : 'not JSON');
+  if (answer.status !== 200) throw remoteRefusals.badAnswer(systemName, `success with HTTP ${answer.status}`);
+  if (typeof reading.record !== 'object' || reading.record === null || Array.isArray(reading.record)) throw remoteRefusals.badAnswer(systemName, 'success without a record');
+  return reading.record;
+}
+
+/** A code as the systems write it: a number, or digits in a string ("0", "201"); NaN for anything else. */
+export function remoteCode(value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value.trim());
+  return NaN;
+}
+
 /** A path segment as the caller meant it; a malformed escape is kept as sent, and the identifier rules refuse it. */
 export function pathSegment(match: RegExpExecArray, group: number): string {
   const raw = match[group] ?? '';

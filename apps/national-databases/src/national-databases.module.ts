@@ -19,6 +19,7 @@ import { NationalRecordsService } from './systems/national-records.service';
 import {
   BudgetUnitsController,
   BusinessController,
+  CivilStatusController,
   InsuranceController,
   LandController,
   PopulationController,
@@ -31,7 +32,7 @@ export interface NationalDatabasesPorts {
 }
 
 /**
- * Five simulated national systems in one process, each under its own prefix with its own credentials, plus the /sim
+ * Six simulated national systems in one process, each under its own prefix with its own credentials, plus the /sim
  * controls and health. Built from a validated configuration, so `main.ts` and the tests share it.
  */
 @Module({})
@@ -45,7 +46,7 @@ export class NationalDatabasesModule {
     return {
       module: NationalDatabasesModule,
       imports: [LoggingModule.forRoot({ service: 'national-databases', level: config.LOG_LEVEL }), HealthModule.forRoot({ checks: [] })],
-      controllers: [PopulationController, BusinessController, InsuranceController, LandController, BudgetUnitsController, SimulationController],
+      controllers: [PopulationController, BusinessController, InsuranceController, LandController, BudgetUnitsController, CivilStatusController, SimulationController],
       providers: [
         { provide: NATIONAL_DATABASES_CONFIG, useValue: config },
         { provide: SIMULATION_CLOCK, useValue: clock },

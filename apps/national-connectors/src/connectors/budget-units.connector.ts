@@ -1,5 +1,5 @@
 import { parseBudgetUnitCode } from '@lgsp/identifiers';
-import { Connector, mapRemoteError, parseJsonAnswer, pathSegment, remoteRefusals, RemoteAnswer } from '../connector';
+import { Connector, pathSegment, readJsonAnswer } from '../connector';
 
 const SYSTEM_NAME = 'The budget-relation unit register';
 
@@ -26,17 +26,10 @@ export const budgetUnitsConnector: Connector = {
       },
     },
   ],
-  readAnswer(answer: RemoteAnswer, identifier: string): unknown {
-    const body = parseJsonAnswer(answer);
-    const remoteCode = body && typeof body.ResultCode === 'number' ? body.ResultCode : NaN;
-    if (!body || Number.isNaN(remoteCode)) {
-      if (answer.status >= 500) throw remoteRefusals.error(SYSTEM_NAME, `HTTP ${answer.status}`);
-      throw remoteRefusals.badAnswer(SYSTEM_NAME, body ? 'no result code in it' : 'not JSON');
-    }
-    if (answer.status === 200 && remoteCode === 0) {
-      if (typeof body.Data === 'object' && body.Data !== null && !Array.isArray(body.Data)) return body.Data;
-      throw remoteRefusals.badAnswer(SYSTEM_NAME, 'success without a record');
-    }
-    throw mapRemoteError(SYSTEM_NAME, answer, remoteCode, String(body.Message ?? ''), identifier);
-  },
+  readAnswer: (answer, identifier) =>
+    readJsonAnswer(SYSTEM_NAME, answer, identifier, (body) => {
+      // The code is a number here; a string is another system's habit, so not this envelope.
+      if (typeof body.ResultCode !== 'number') return null;
+      return body.ResultCode === 0 ? { record: body.Data } : { refusal: { code: body.ResultCode, message: String(body.Message ?? '') } };
+    }),
 };

@@ -1,5 +1,5 @@
 import { parseEnterpriseCode } from '@lgsp/identifiers';
-import { Connector, mapRemoteError, parseJsonAnswer, pathSegment, remoteRefusals, RemoteAnswer } from '../connector';
+import { Connector, pathSegment, readJsonAnswer, remoteCode } from '../connector';
 
 const SYSTEM_NAME = 'The national business registration database';
 
@@ -27,17 +27,10 @@ export const businessRegistryConnector: Connector = {
       },
     },
   ],
-  readAnswer(answer: RemoteAnswer, identifier: string): unknown {
-    const body = parseJsonAnswer(answer);
-    const remoteCode = body ? Number(body.errorCode) : NaN;
-    if (!body || Number.isNaN(remoteCode)) {
-      if (answer.status >= 500) throw remoteRefusals.error(SYSTEM_NAME, `HTTP ${answer.status}`);
-      throw remoteRefusals.badAnswer(SYSTEM_NAME, body ? 'no error code in it' : 'not JSON');
-    }
-    if (answer.status === 200 && remoteCode === 0) {
-      if (typeof body.data === 'object' && body.data !== null) return body.data;
-      throw remoteRefusals.badAnswer(SYSTEM_NAME, 'success without a record');
-    }
-    throw mapRemoteError(SYSTEM_NAME, answer, remoteCode, String(body.description ?? ''), identifier);
-  },
+  readAnswer: (answer, identifier) =>
+    readJsonAnswer(SYSTEM_NAME, answer, identifier, (body) => {
+      const code = remoteCode(body.errorCode);
+      if (Number.isNaN(code)) return null;
+      return code === 0 ? { record: body.data } : { refusal: { code, message: String(body.description ?? '') } };
+    }),
 };

@@ -1,5 +1,5 @@
 import { parseLandParcelRef } from '@lgsp/identifiers';
-import { Connector, mapRemoteError, parseJsonAnswer, pathSegment, remoteRefusals, RemoteAnswer } from '../connector';
+import { Connector, pathSegment, readJsonAnswer } from '../connector';
 
 const SYSTEM_NAME = 'The national land database';
 
@@ -29,18 +29,10 @@ export const landConnector: Connector = {
       },
     },
   ],
-  readAnswer(answer: RemoteAnswer, identifier: string): unknown {
-    const body = parseJsonAnswer(answer);
-    if (!body || typeof body.success !== 'boolean') {
-      if (answer.status >= 500) throw remoteRefusals.error(SYSTEM_NAME, `HTTP ${answer.status}`);
-      throw remoteRefusals.badAnswer(SYSTEM_NAME, body ? 'no success flag in it' : 'not JSON');
-    }
-    if (body.success) {
-      if (answer.status === 200 && typeof body.result === 'object' && body.result !== null && !Array.isArray(body.result)) return body.result;
-      if (answer.status >= 500) throw remoteRefusals.error(SYSTEM_NAME, `HTTP ${answer.status}`);
-      throw remoteRefusals.badAnswer(SYSTEM_NAME, answer.status === 200 ? 'success without a record' : `success with HTTP ${answer.status}`);
-    }
-    const remoteCode = typeof body.code === 'number' ? body.code : NaN;
-    throw mapRemoteError(SYSTEM_NAME, answer, remoteCode, String(body.message ?? ''), identifier);
-  },
+  readAnswer: (answer, identifier) =>
+    readJsonAnswer(SYSTEM_NAME, answer, identifier, (body) => {
+      if (typeof body.success !== 'boolean') return null;
+      if (body.success) return { record: body.result };
+      return { refusal: { code: typeof body.code === 'number' ? body.code : NaN, message: String(body.message ?? '') } };
+    }),
 };

@@ -1,5 +1,5 @@
 import { parsePersonalId } from '@lgsp/identifiers';
-import { Connector, mapRemoteError, parseJsonAnswer, pathSegment, remoteRefusals, RemoteAnswer } from '../connector';
+import { Connector, pathSegment, readJsonAnswer, remoteCode } from '../connector';
 
 const SYSTEM_NAME = 'The national population database';
 
@@ -25,18 +25,11 @@ export const populationConnector: Connector = {
       },
     },
   ],
-  readAnswer(answer: RemoteAnswer, identifier: string): unknown {
-    const body = parseJsonAnswer(answer);
-    if (!body) return failOrGarbage(answer, 'not JSON');
-    if (answer.status === 200 && body.status === 'OK' && typeof body.data === 'object' && body.data !== null) return body.data;
-    const error = typeof body.error === 'object' && body.error !== null ? (body.error as Record<string, unknown>) : null;
-    if (body.status !== 'ERROR' || !error) return failOrGarbage(answer, 'no record and no error in it');
-    throw mapRemoteError(SYSTEM_NAME, answer, Number(error.code), String(error.message ?? ''), identifier);
-  },
+  readAnswer: (answer, identifier) =>
+    readJsonAnswer(SYSTEM_NAME, answer, identifier, (body) => {
+      if (body.status === 'OK') return { record: body.data };
+      const error = typeof body.error === 'object' && body.error !== null ? (body.error as Record<string, unknown>) : null;
+      if (body.status !== 'ERROR' || !error) return null;
+      return { refusal: { code: remoteCode(error.code), message: String(error.message ?? '') } };
+    }),
 };
-
-/** A 5xx is an outage whatever its body; anything else unreadable is a bad answer. */
-function failOrGarbage(answer: RemoteAnswer, why: string): never {
-  if (answer.status >= 500) throw remoteRefusals.error(SYSTEM_NAME, `HTTP ${answer.status}`);
-  throw remoteRefusals.badAnswer(SYSTEM_NAME, why);
-}

@@ -1,5 +1,5 @@
 import { parseHealthInsuranceCard, parseSocialInsuranceCode } from '@lgsp/identifiers';
-import { Connector, mapRemoteError, parseJsonAnswer, pathSegment, remoteRefusals, RemoteAnswer } from '../connector';
+import { Connector, pathSegment, readJsonAnswer, remoteCode } from '../connector';
 
 const SYSTEM_NAME = 'The national insurance database';
 
@@ -36,24 +36,11 @@ export const socialInsuranceConnector: Connector = {
       },
     },
   ],
-  readAnswer(answer: RemoteAnswer, identifier: string): unknown {
-    const body = parseJsonAnswer(answer);
-    const remoteCode = body ? codeOf(body.maLoi) : NaN;
-    if (!body || Number.isNaN(remoteCode)) {
-      if (answer.status >= 500) throw remoteRefusals.error(SYSTEM_NAME, `HTTP ${answer.status}`);
-      throw remoteRefusals.badAnswer(SYSTEM_NAME, body ? 'no error code in it' : 'not JSON');
-    }
-    if (answer.status === 200 && remoteCode === 0) {
-      if (typeof body.duLieu === 'object' && body.duLieu !== null && !Array.isArray(body.duLieu)) return body.duLieu;
-      throw remoteRefusals.badAnswer(SYSTEM_NAME, 'success without a record');
-    }
-    throw mapRemoteError(SYSTEM_NAME, answer, remoteCode, String(body.thongBao ?? ''), identifier);
-  },
+  readAnswer: (answer, identifier) =>
+    readJsonAnswer(SYSTEM_NAME, answer, identifier, (body) => {
+      // The system writes its codes as digit strings ("0", "201"); a number is read too.
+      const code = remoteCode(body.maLoi);
+      if (Number.isNaN(code)) return null;
+      return code === 0 ? { record: body.duLieu } : { refusal: { code, message: String(body.thongBao ?? '') } };
+    }),
 };
-
-/** The system writes its codes as digit strings ("0", "201"); a number is read too, anything else is no code. */
-function codeOf(value: unknown): number {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value.trim());
-  return NaN;
-}

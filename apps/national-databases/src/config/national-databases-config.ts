@@ -1,12 +1,15 @@
 import { z } from 'zod';
 
-/** The five simulated national systems, each served under `/{name}`. */
-export const NATIONAL_SYSTEMS = ['population', 'business', 'insurance', 'land', 'budget-units'] as const;
+/** The six simulated national systems, each served under `/{name}`. */
+export const NATIONAL_SYSTEMS = ['population', 'business', 'insurance', 'land', 'budget-units', 'civil-status'] as const;
 export type NationalSystem = (typeof NATIONAL_SYSTEMS)[number];
 
-/** `POPULATION`, `BUDGET_UNITS`: how a system's name is spelled in its environment variables. */
+/**
+ * `POPULATION`, `BUDGET_UNITS`, `CIVIL_STATUS`: how a system's name is spelled in its environment variables. Every
+ * `-` becomes `_`, as in national-connectors' `systemEnvName`, so both ends read the same variables.
+ */
 export function systemEnvName(system: NationalSystem): string {
-  return system.toUpperCase().replace('-', '_');
+  return system.toUpperCase().replace(/-/g, '_');
 }
 
 const secret = z.string().min(8, { error: 'must be at least 8 characters' });
@@ -37,6 +40,8 @@ export const nationalDatabasesConfigSchema = z.object({
   NATIONAL_DATABASES_LAND_CLIENT_SECRET: clientSecret('land'),
   NATIONAL_DATABASES_BUDGET_UNITS_CLIENT_ID: clientId('budget-units'),
   NATIONAL_DATABASES_BUDGET_UNITS_CLIENT_SECRET: clientSecret('budget-units'),
+  NATIONAL_DATABASES_CIVIL_STATUS_CLIENT_ID: clientId('civil-status'),
+  NATIONAL_DATABASES_CIVIL_STATUS_CLIENT_SECRET: clientSecret('civil-status'),
   /** Set by `lgsp up`: the simulator stops when its supervisor is gone. */
   LGSP_SUPERVISOR_PID: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

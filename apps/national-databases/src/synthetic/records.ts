@@ -317,3 +317,97 @@ export function budgetUnitRecord(seed: string, unitCode: string, today: Date): B
     status: draw.chance(0.93) ? 'Đang hoạt động' : 'Đã đóng mã',
   };
 }
+
+/** `dd/MM/yyyy` of a `YYYY-MM-DD` day, the way Vietnamese civil-status papers write dates. */
+function vietnameseDate(iso: string): string {
+  const [year, month, day] = iso.split('-');
+  return `${day}/${month}/${year}`;
+}
+
+function isoPlusDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** `name` with its family name (the first word: every family name in the word lists is one word) replaced. */
+function withFamilyName(name: string, family: string): string {
+  return `${family} ${name.slice(name.indexOf(' ') + 1)}`;
+}
+
+/** A parent on a birth extract: only the name and the year of birth, as the paper extract shows them. */
+export interface CivilStatusParent {
+  hoTen: string;
+  namSinh: number;
+}
+
+/**
+ * A birth registration extract (trích lục khai sinh) of the electronic civil-status database. The items are the ones
+ * a paper extract carries; the field names, the shape and the `dd/MM/yyyy` dates are invented [I], and deliberately
+ * unlike the other systems' (Vietnamese names, no ISO dates, sex as a word), so that a connector has to map them.
+ */
+export interface BirthExtractRecord {
+  /** The 12-digit personal identification number. */
+  soDinhDanh: string;
+  hoTen: string;
+  /** `dd/MM/yyyy`. */
+  ngaySinh: string;
+  gioiTinh: 'Nam' | 'Nữ';
+  noiSinh: string;
+  /** Registration number within the book, e.g. `"125"`. */
+  soDangKy: string;
+  /** Book number, `NN/yyyy` with the registration year, e.g. `"01/2001"`. */
+  quyenSo: string;
+  /** `dd/MM/yyyy`: within 60 days after the birth (the time the law gives parents), never after today. */
+  ngayDangKy: string;
+  /** The commune People's Committee that registered the birth, in the number's province of birth registration. */
+  noiDangKy: string;
+  /** Null for about 3 %: a birth registered without a father. */
+  cha: CivilStatusParent | null;
+  me: CivilStatusParent;
+}
+
+/**
+ * The same person as the population system's record of the number (name, birth date and sex are taken from it), plus
+ * the registration details, drawn from the number's own civil-status stream.
+ */
+export function birthExtractRecord(seed: string, id: PersonalId, today: Date): BirthExtractRecord {
+  const citizen = citizenRecord(seed, id, today);
+  const draw = Draw.for(seed, 'civil-status', id.value);
+  const birthYear = Number(citizen.birthDate.slice(0, 4));
+  const todayIso = today.toISOString().slice(0, 10);
+  const drawnRegistration = isoPlusDays(citizen.birthDate, draw.int(0, 60));
+  const registeredOn = drawnRegistration > todayIso ? todayIso : drawnRegistration;
+  // Registered by the People's Committee of the commune where the parents lived, in the province the number names.
+  const place = address(draw, id.province);
+  const commune = `${place.commune}, ${place.district}, ${place.province}`;
+  // Home births were common until the 1990s; hospital births are the rule since.
+  const where = weightedPick(draw, ['hospital', 'district', 'station', 'home'] as const, birthYear < 1990 ? [10, 10, 35, 45] : [55, 15, 25, 5]);
+  const birthPlace =
+    where === 'hospital'
+      ? `${draw.pick(['Bệnh viện Đa khoa', 'Bệnh viện Sản - Nhi'])} ${place.province}`
+      : where === 'district'
+        ? `Trung tâm Y tế ${place.district}, ${place.province}`
+        : where === 'station'
+          ? `Trạm Y tế ${commune}`
+          : commune;
+  const familyName = citizen.fullName.slice(0, citizen.fullName.indexOf(' '));
+  const hasFather = !draw.chance(0.03);
+  const fatherName = personName(draw, 'male');
+  const fatherYear = birthYear - draw.int(18, 45);
+  const motherName = personName(draw, 'female');
+  const motherYear = birthYear - draw.int(18, 45);
+  // A child usually takes the father's family name, or the mother's when no father is registered.
+  const takesFamilyName = draw.chance(hasFather ? 0.95 : 0.9);
+  return {
+    soDinhDanh: id.value,
+    hoTen: citizen.fullName,
+    ngaySinh: vietnameseDate(citizen.birthDate),
+    gioiTinh: citizen.sex === 'male' ? 'Nam' : 'Nữ',
+    noiSinh: birthPlace,
+    soDangKy: String(draw.int(1, 450)),
+    quyenSo: `${String(draw.int(1, 3)).padStart(2, '0')}/${registeredOn.slice(0, 4)}`,
+    ngayDangKy: vietnameseDate(registeredOn),
+    noiDangKy: `UBND ${commune}`,
+    cha: hasFather ? { hoTen: takesFamilyName ? withFamilyName(fatherName, familyName) : fatherName, namSinh: fatherYear } : null,
+    me: { hoTen: !hasFather && takesFamilyName ? withFamilyName(motherName, familyName) : motherName, namSinh: motherYear },
+  };
+}

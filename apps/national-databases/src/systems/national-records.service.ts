@@ -18,6 +18,7 @@ import {
 import { SimulationState } from '../simulation/simulation-state';
 import { isAbsent } from '../synthetic/draw';
 import {
+  birthExtractRecord,
   budgetUnitRecord,
   citizenRecord,
   enterpriseRecord,
@@ -35,7 +36,7 @@ export interface TokenAnswer {
 }
 
 /**
- * The look-ups of the five systems: check the identifier as the real system would, answer RECORD_NOT_FOUND for the
+ * The look-ups of the six systems: check the identifier as the real system would, answer RECORD_NOT_FOUND for the
  * hashed absent share, else build the record from the identifier's hash and wrap it in the system's envelope.
  */
 @Injectable()
@@ -97,6 +98,15 @@ export class NationalRecordsService {
 
   budgetUnit(code: string): unknown {
     return this.lookup('budget-units', () => parseBudgetUnitCode(code), (c) => c, (c) => budgetUnitRecord(this.seed, c, this.today()));
+  }
+
+  /**
+   * A birth registration extract by personal identification number, checked as the population system checks it. The
+   * absent share is the civil-status system's own: someone can be in one database and missing from the other.
+   */
+  birthExtract(personalId: string): unknown {
+    const today = this.today();
+    return this.lookup('civil-status', () => parsePersonalId(personalId, { now: today }), (id) => id.value, (id) => birthExtractRecord(this.seed, id, today));
   }
 
   /** Whether a valid identifier is in the absent share: exported so tests and demos can pick one on purpose. */

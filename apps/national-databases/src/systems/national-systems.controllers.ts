@@ -101,3 +101,25 @@ export class BudgetUnitsController {
     return this.records.budgetUnit(code);
   }
 }
+
+/**
+ * The electronic civil-status database (Cơ sở dữ liệu hộ tịch điện tử toàn quốc, Ministry of Justice): birth
+ * registration extracts (trích lục khai sinh) by 12-digit personal identification number.
+ */
+@Controller('civil-status')
+@ForSystem('civil-status')
+export class CivilStatusController {
+  constructor(private readonly records: NationalRecordsService) {}
+
+  @Post('token')
+  @TokenEndpoint()
+  @HttpCode(200)
+  token(@Body() body: unknown, @Headers('authorization') authorization?: string): TokenAnswer {
+    return this.records.token('civil-status', body, authorization);
+  }
+
+  @Get('births/:personalId')
+  birth(@Param('personalId') personalId: string): unknown {
+    return this.records.birthExtract(personalId);
+  }
+}

@@ -66,6 +66,12 @@ export const ENVELOPES: Record<NationalSystem, { ok(data: unknown): unknown; fai
     ok: (data) => ({ ResultCode: 0, ResultName: 'SUCCESS', Data: data }),
     fail: (code, name, message) => ({ ResultCode: code, ResultName: name, Message: message }),
   },
+  'civil-status': {
+    // Vietnamese field names again, but numeric codes and no error name at all [I]: a connector has to tell errors
+    // apart by `maLoi` alone, and must not mistake this `maLoi` (a number) for the insurance system's (a string).
+    ok: (data) => ({ ketQua: 'THANH_CONG', trichLuc: data }),
+    fail: (code, _name, message) => ({ ketQua: 'LOI', maLoi: code, moTa: message }),
+  },
 };
 
 export function errorBody(error: RemoteError): unknown {

@@ -14,7 +14,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * Access tokens of all five systems, each bound to the system that issued it. Held in memory: after a restart every
+ * Access tokens of all six systems, each bound to the system that issued it. Held in memory: after a restart every
  * token is unknown and clients fetch a new one, as they must against a real system.
  */
 export class TokenStore {
