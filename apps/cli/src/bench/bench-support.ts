@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
+import { DemoPlatform, generateThanhHoaDemo, serializePlatformConfig } from '@lgsp/registry';
 import { httpCall, loadAgent, LoadResult } from './http-load';
 import { machineBusyCpuSeconds, ownCpuSeconds, percentile, processCpuSeconds } from './process-cpu';
 
@@ -62,6 +63,16 @@ export class TokenSource {
     }, renewInS * 1000);
     this.timer.unref();
   }
+}
+
+/**
+ * The Thanh Hóa demo platform, written to `path` with every client on the unlimited tier: the demo's tiers would cap a
+ * one-stop system at 2,000 requests a minute, and a benchmark measures the platform, not the quota.
+ */
+export async function writeUnlimitedDemoPlatform(path: string): Promise<DemoPlatform> {
+  const demo = await generateThanhHoaDemo({ secrets: 'random' });
+  writeFileSync(path, serializePlatformConfig({ ...demo.config, clients: demo.config.clients.map((c) => ({ ...c, tier: 'unlimited' })) }));
+  return demo;
 }
 
 export interface CpuWatch {

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { generateThanhHoaDemo, serializePlatformConfig } from '@lgsp/registry';
-import { BenchRun, CpuWatch, loadLine, phase, perRequest, r0, r2, round, TokenSource, withCpu } from './bench-support';
+import { BenchRun, CpuWatch, loadLine, phase, perRequest, r0, r2, round, TokenSource, withCpu, writeUnlimitedDemoPlatform } from './bench-support';
 import { BrokerProcess, startBrokerProcess } from './broker-process';
 import { BenchChild, startGatewayProcess } from './gateway-process';
 import { closedLoop, httpCall, LoadTarget } from './http-load';
@@ -113,10 +111,8 @@ export async function runCasesBench(opts: CasesBenchOptions): Promise<CasesBench
     const broker: BrokerProcess = run.track(await startBrokerProcess(opts.cliEntry, join(root, 'kafka')));
     const kafkaBootstrap = `127.0.0.1:${broker.port}`;
     opts.progress('generating the demo platform (Thanh Hóa: 684 agencies, 2,081 procedures)…');
-    const demo = await generateThanhHoaDemo({ secrets: 'random' });
     const platformConfig = join(root, 'platform.yaml');
-    // The demo's tiers would cap a one-stop system at 2,000 requests a minute; the benchmark measures the platform.
-    writeFileSync(platformConfig, serializePlatformConfig({ ...demo.config, clients: demo.config.clients.map((c) => ({ ...c, tier: 'unlimited' })) }));
+    const demo = await writeUnlimitedDemoPlatform(platformConfig);
     const serviceEnv = { LGSP_CONFIG: platformConfig, KAFKA_BROKERS: kafkaBootstrap };
 
     opts.progress(`writing ${opts.cases.toLocaleString('en')} cases of history to the case topic…`);

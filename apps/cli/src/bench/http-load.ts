@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent, IncomingHttpHeaders, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -24,10 +24,12 @@ export interface LoadTarget {
    * of the case it is moving), as a path on the caller's origin and a body; null when the caller has no work left.
    */
   readonly next?: (caller: number) => { path: string; body?: Buffer } | null;
+  /** An answer outside 2xx that still completes the request (e.g. a lookup's 404 RECORD_NOT_FOUND); none unless given. */
+  readonly accept?: (status: number, headers: IncomingHttpHeaders) => boolean;
 }
 
 export interface LoadResult {
-  /** Completed with a 2xx status. */
+  /** Completed with a 2xx status, or one the target accepts. */
   readonly ok: number;
   /** Non-2xx answers, network errors and timeouts. */
   readonly errors: number;
@@ -108,7 +110,7 @@ function prepare(target: LoadTarget): Prepared[] {
   });
 }
 
-/** Sends one request and calls back with null on a 2xx answer whose body has been read, or with what went wrong. */
+/** Sends one request and calls back with null on a 2xx (or accepted) answer whose body has been read, or with what went wrong. */
 function sendOne(p: Prepared, target: LoadTarget, agent: Agent, done: (error: string | null) => void, step?: { path: string; body?: Buffer }): void {
   let settled = false;
   const settle = (error: string | null): void => {
@@ -121,7 +123,8 @@ function sendOne(p: Prepared, target: LoadTarget, agent: Agent, done: (error: st
   const req = request({ hostname: p.hostname, port: p.port, path: step?.path ?? p.path, method: target.method ?? 'GET', headers, agent }, (res) => {
     const status = res.statusCode ?? 0;
     res.on('data', () => undefined);
-    res.on('end', () => settle(status >= 200 && status < 300 ? null : `HTTP ${status}`));
+    const completed = (status >= 200 && status < 300) || target.accept?.(status, res.headers) === true;
+    res.on('end', () => settle(completed ? null : `HTTP ${status}`));
     res.on('error', (err) => settle(err.message));
   });
   req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`timeout after ${REQUEST_TIMEOUT_MS} ms`)));

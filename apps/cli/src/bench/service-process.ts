@@ -10,6 +10,7 @@ const DEFAULT_START_TIMEOUT_MS = 60_000;
 export interface ServiceProcessOptions {
   /** The app's folder under dist/apps, e.g. `document-exchange`. */
   readonly app: string;
+  /** Its first capture group, if any, is the address the service listens on (`origin` of the result). */
   readonly readyLine: RegExp;
   readonly env: Record<string, string>;
   /** Options for node itself, e.g. a larger heap for a service rebuilding a million cases. */
@@ -23,7 +24,10 @@ export interface ServiceProcessOptions {
  * CPU is measured apart from the load generator's; resolves once it prints its ready line.
  */
 export function startServiceProcess(options: ServiceProcessOptions): Promise<BenchChild> {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  // A shared store is the suite's choice (pass REDIS_URL in `env`), never an accident of the shell's environment.
+  delete env.REDIS_URL;
+  Object.assign(env, options.env);
   delete env.NODE_OPTIONS;
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(DIST_APPS, options.app, 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -38,9 +42,10 @@ export function startServiceProcess(options: ServiceProcessOptions): Promise<Ben
     });
     createInterface({ input: child.stderr! }).on('line', (line) => options.log(`${options.app}: ${line}`));
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!options.readyLine.test(line)) return void options.log(`${options.app}: ${line}`);
+      const ready = options.readyLine.exec(line);
+      if (!ready) return void options.log(`${options.app}: ${line}`);
       clearTimeout(timer);
-      resolve({ child, pid: child.pid!, origin: '', stop: stopper(child) });
+      resolve({ child, pid: child.pid!, origin: ready[1] ?? '', stop: stopper(child) });
     });
   });
 }

@@ -4,6 +4,7 @@ import { BrokerBenchResult, runBrokerBench } from '../bench/broker-bench';
 import { CasesBenchResult, runCasesBench } from '../bench/cases-bench';
 import { DocumentsBenchResult, runDocumentsBench } from '../bench/documents-bench';
 import { GatewayBenchResult, runGatewayBench } from '../bench/gateway-bench';
+import { LookupsBenchResult, runLookupsBench } from '../bench/lookups-bench';
 import { CliEnvironment } from '../cli-environment';
 import { parsePositiveInt, parsePositiveNumber } from '../options';
 
@@ -25,13 +26,17 @@ interface BenchOptions {
   cases: number;
 }
 
-const SUITES = ['broker', 'gateway', 'documents', 'cases'] as const;
+const SUITES = ['broker', 'gateway', 'documents', 'cases', 'lookups'] as const;
 
 /**
  * Requests in flight. Cases: a province's one-stop desks (27 districts, hundreds of communes) move cases at once; the
- * README gives the figure at 32 too.
+ * README gives the figure at 32 too. Lookups: as for the gateway, whose path they take, and enough to keep the
+ * gateway, the broker and the connectors all busy on a small machine without measuring mostly queueing.
  */
-const DEFAULT_CONCURRENCY = { gateway: 32, documents: 32, cases: 64 } as const;
+const DEFAULT_CONCURRENCY = { gateway: 32, documents: 32, cases: 64, lookups: 32 } as const;
+
+/** The issue's targets for national-database lookups. */
+const LOOKUP_TARGETS = { hitRps: 2_500, addedP50Ms: 5 } as const;
 
 /** The fixed rate each suite's targets are stated at: 500 requests/s for the gateway, 200 packages/s for documents. */
 const DEFAULT_RATE = { gateway: 500, documents: 200 } as const;
@@ -58,6 +63,21 @@ function printCasesTable(r: CasesBenchResult): void {
     `  every agency in one answer          p50 ${r.stats_full_table_p50_ms} ms, max ${r.stats_full_table_max_ms} ms`,
     `  CPU ms per transition: gateway ${r.gateway_cpu_ms_per_transition}, case tracking ${r.case_tracking_cpu_ms_per_transition}, broker ${r.broker_cpu_ms_per_transition}`,
     `  ${r.verified_done} cases done today as the statistics count them; rest of the machine ${r.other_cpu_s} CPU s`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function printLookupsTable(r: LookupsBenchResult): void {
+  const against = (met: boolean, target: string): string => `(target ${target}: ${met ? 'met' : 'MISSED'})`;
+  const lines = [
+    `lookups benchmark: national.population citizen lookups through the gateway to the simulated database, ${r.concurrency} in flight, ${r.duration_s} s per phase, cache ${r.cache}, ${r.cores} cores`,
+    `  cache hits/s                  ${r.hit_rps} (p50 ${r.hit_p50_ms} ms, p99 ${r.hit_p99_ms} ms) ${against(r.hit_rps >= LOOKUP_TARGETS.hitRps, `≥ ${LOOKUP_TARGETS.hitRps.toLocaleString('en')}/s`)}`,
+    `  misses/s                      ${r.miss_rps} (p50 ${r.miss_p50_ms} ms, p99 ${r.miss_p99_ms} ms; ${r.miss_not_found} answered "no such record")`,
+    `  one at a time, ${r.added_pairs} pairs:   direct p50 ${r.direct_p50_ms} ms, p99 ${r.direct_p99_ms} ms; through the platform p50 ${r.gateway_miss_p50_ms} ms, p99 ${r.gateway_miss_p99_ms} ms`,
+    `  added by the platform         p50 ${r.added_p50_ms} ms ${against(r.added_p50_ms <= LOOKUP_TARGETS.addedP50Ms, `≤ ${LOOKUP_TARGETS.addedP50Ms} ms`)}, p99 ${r.added_p99_ms} ms`,
+    `  CPU ms per hit:  gateway ${r.gateway_cpu_ms_per_hit}, connectors ${r.connectors_cpu_ms_per_hit}, broker ${r.broker_cpu_ms_per_hit}, load generator ${r.loadgen_cpu_ms_per_hit}`,
+    `  CPU ms per miss: gateway ${r.gateway_cpu_ms_per_miss}, connectors ${r.connectors_cpu_ms_per_miss}, simulator ${r.simulator_cpu_ms_per_miss}, broker ${r.broker_cpu_ms_per_miss}`,
+    `  errors ${r.errors}; ${r.hit_remote_calls} calls reached the database during the hit phase; rest of the machine ${r.other_cpu_s} CPU s`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -114,9 +134,9 @@ export function benchCommand(env: CliEnvironment): Command {
     .option('--in-flight <n>', 'broker: concurrent sends per producer', parsePositiveInt, 8)
     .option('--consumers <n>', 'broker: members of the consumer group', parsePositiveInt, 1)
     .option('--partitions <n>', 'broker: partitions of the benchmark topic', parsePositiveInt, 6)
-    .option('--duration <s>', 'gateway, documents, cases: seconds of each measured fixed-concurrency phase', parsePositiveNumber, 10)
-    .option('--warmup <s>', 'gateway, documents, cases: seconds of unmeasured load before each target is measured', parsePositiveNumber, 5)
-    .option('--concurrency <n>', 'gateway, documents, cases: requests kept in flight (default 32; 64 for cases)', parsePositiveInt)
+    .option('--duration <s>', 'gateway, documents, cases, lookups: seconds of each measured fixed-concurrency phase', parsePositiveNumber, 10)
+    .option('--warmup <s>', 'gateway, documents, cases, lookups: seconds of unmeasured load before each target is measured', parsePositiveNumber, 5)
+    .option('--concurrency <n>', 'gateway, documents, cases, lookups: requests kept in flight (default 32; 64 for cases)', parsePositiveInt)
     .option('--rate <n>', 'gateway, documents: requests per second of the fixed-rate phase (default 500 for gateway, 200 for documents)', parsePositiveInt)
     .option('--rate-duration <s>', 'gateway, documents: seconds of the fixed-rate phase', parsePositiveNumber, 5)
     .option('--replicas <n>', 'gateway: gateway processes behind the load generator, sharing their state through Redis (REDIS_URL) when more than one', parsePositiveInt, 1)
@@ -147,6 +167,12 @@ export function benchCommand(env: CliEnvironment): Command {
         const result = await runCasesBench({ cases: opts.cases, durationS: opts.duration, warmupS: opts.warmup, concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY.cases, cliEntry: process.argv[1], progress });
         if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
         else printCasesTable(result);
+        process.exit(0);
+      }
+      if (suite === 'lookups') {
+        const result = await runLookupsBench({ durationS: opts.duration, warmupS: opts.warmup, concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY.lookups, cliEntry: process.argv[1], progress });
+        if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        else printLookupsTable(result);
         process.exit(0);
       }
       if (suite === 'gateway') {
