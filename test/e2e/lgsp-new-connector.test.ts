@@ -11,8 +11,8 @@ const CONNECTORS = join('apps', 'national-connectors', 'src', 'connectors');
 
 /**
  * `lgsp new connector` as a developer runs it, on a copy of the connectors app (this checkout is never written to):
- * the generated specs pass at once under jest, and the generated modules and the edited list type-check with the
- * project's own compiler settings.
+ * the generated specs pass at once under jest, the README's walk-through turns one into a connector whose spec
+ * passes too, and all of them and the edited list type-check with the project's own compiler settings.
  */
 describe('lgsp new connector', () => {
   const root = mkdtempSync(join(tmpdir(), 'lgsp-new-connector-'));
@@ -43,21 +43,40 @@ describe('lgsp new connector', () => {
     expect(index()).toMatch(/ {2}budgetUnitsConnector,\n {2}civilStatusConnector,\n {2}cooperativesConnector,\n\];/);
   });
 
-  it('generates specs that pass as they are', async () => {
+  /** Runs the named connectors' specs in the copy with jest, as the project's jest would (swc, @lgsp/* from libs). */
+  const specs = async (...names: string[]) => {
     writeFileSync(
       join(root, 'jest.config.js'),
       `module.exports = ${JSON.stringify({
         rootDir: root,
         testEnvironment: 'node',
-        testMatch: ['**/civil-status.connector.spec.ts', '**/cooperatives.connector.spec.ts'],
+        testMatch: names.map((name) => `**/${name}.connector.spec.ts`),
         transform: { '^.+\\.ts$': [require.resolve('@swc/jest'), { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
         moduleNameMapper: { '^@lgsp/([a-z-]+)(.*)$': `${REPO}/libs/$1/src$2` },
       })};\n`,
     );
-    const jest = await run(require.resolve('jest/bin/jest'), ['--config', join(root, 'jest.config.js'), '--ci']);
+    return run(require.resolve('jest/bin/jest'), ['--config', join(root, 'jest.config.js'), '--ci']);
+  };
+
+  it('generates specs that pass as they are', async () => {
+    const jest = await specs('civil-status', 'cooperatives');
     expect({ code: jest.code, output: jest.code === 0 ? '' : jest.stderr }).toEqual({ code: 0, output: '' });
     expect(jest.stderr).toMatch(/Tests: +(\d+) passed, \1 total/);
     expect(jest.stderr).toContain('Test Suites: 2 passed, 2 total');
+  });
+
+  it('turns into the README walk-through’s civil-status connector, whose spec passes', async () => {
+    // The README's two blocks are fenced as ```ts {path}: the walk-through is tested as it is written.
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    for (const file of ['civil-status.connector.ts', 'civil-status.connector.spec.ts']) {
+      const path = `${CONNECTORS}/${file}`;
+      const block = new RegExp(`\`\`\`ts ${path.replace(/[.]/g, '\\.')}\n([\\s\\S]*?)\`\`\`\n`).exec(readme);
+      expect({ path, found: block !== null }).toEqual({ path, found: true });
+      writeFileSync(join(root, path), block![1]!);
+    }
+    const jest = await specs('civil-status');
+    expect({ code: jest.code, output: jest.code === 0 ? '' : jest.stderr }).toEqual({ code: 0, output: '' });
+    expect(jest.stderr).toContain('Test Suites: 1 passed, 1 total');
   });
 
   it('generates modules that type-check with the project’s settings', async () => {

@@ -14,6 +14,7 @@ import { createGatewayApp } from '../../apps/gateway/src/main';
 import { readNationalConnectorsConfig } from '../../apps/national-connectors/src/config/national-connectors-config';
 import { startNationalConnectors } from '../../apps/national-connectors/src/main';
 import { NationalConnectorsModule } from '../../apps/national-connectors/src/national-connectors.module';
+import { NATIONAL_CONNECTORS } from '../../apps/national-connectors/src/connectors';
 import { readNationalDatabasesConfig, type NationalSystem } from '../../apps/national-databases/src/config/national-databases-config';
 import { createNationalDatabasesApp, listenNationalDatabases } from '../../apps/national-databases/src/main';
 import { NationalRecordsService } from '../../apps/national-databases/src/systems/national-records.service';
@@ -383,5 +384,29 @@ describe('national connectors through the gateway', () => {
       // Closed again: a look-up of someone else reaches the system at once.
       await expectNotCached('population', () => lookUpCitizen(citizen()));
     });
+  });
+});
+
+describe('national connectors without their services', () => {
+  it('refuse to start, naming the service, the configuration file and what to add', () => {
+    // Every connector's service but land's: a connector nobody could reach must not start silently.
+    const services = NATIONAL_CONNECTORS.filter((c) => c.service !== 'national.land').map((c) => ({
+      code: c.service,
+      provider: PROVINCE,
+      name: c.systemName,
+      kind: 'request-reply' as const,
+    }));
+    const registry = new Registry(
+      parsePlatformConfig({
+        platform: { role: 'lgsp', code: PROVINCE, name: 'Thanh Hóa (test)', instance: INSTANCE },
+        members: [{ code: PROVINCE, name: 'UBND tỉnh Thanh Hóa', kind: 'province' }],
+        services,
+      }),
+    );
+    const config = readNationalConnectorsConfig({ LGSP_CONFIG: '/etc/lgsp/platform.yaml', LOG_LEVEL: 'silent' });
+    expect(() => NationalConnectorsModule.forRoot(config, { registry })).toThrow(
+      'the platform configuration (/etc/lgsp/platform.yaml) declares no request-reply service "national.land" for the land connector: ' +
+        'add it to its services and grant it to the systems that may call it (README, "Adding a connector")',
+    );
   });
 });

@@ -33,11 +33,14 @@ export interface NationalConnectorsParts {
  * A connector whose service the registry does not declare as request/reply could never be reached (or would be
  * reached as events): better to refuse to start than to answer nobody.
  */
-function checkServices(registry: Registry, connectors: readonly Connector[]): void {
+function checkServices(registry: Registry, connectors: readonly Connector[], configFile: string): void {
   for (const connector of connectors) {
     const service = registry.service(connector.service);
     if (!service || service.kind !== 'request-reply') {
-      throw new Error(`the platform configuration declares no request-reply service "${connector.service}" for the ${connector.system} connector`);
+      throw new Error(
+        `the platform configuration (${configFile}) declares no request-reply service "${connector.service}" for the ${connector.system} connector: ` +
+          `add it to its services and grant it to the systems that may call it (README, "Adding a connector")`,
+      );
     }
   }
 }
@@ -70,7 +73,7 @@ export class NationalConnectorsModule {
   static forRoot(config: NationalConnectorsConfig, parts: NationalConnectorsParts = {}): DynamicModule {
     const registry = parts.registry ?? new Registry(loadPlatformConfigFile(config.LGSP_CONFIG));
     const connectors = parts.connectors ?? NATIONAL_CONNECTORS;
-    checkServices(registry, connectors);
+    checkServices(registry, connectors, config.LGSP_CONFIG);
     const clock: Clock = parts.clock ?? { now: () => Date.now() };
     const sleep: Sleep = parts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     const cache = parts.cache ? { cache: parts.cache, redis: null } : lookupCache(config, registry, clock);

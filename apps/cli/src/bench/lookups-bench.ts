@@ -218,7 +218,7 @@ export async function runLookupsBench(opts: LookupsBenchOptions): Promise<Lookup
     );
     opts.progress('starting the gateway…');
     const gateway: BenchChild = run.track(
-      await startGatewayProcess({ platformConfig, dataDir: join(root, 'gateway'), kafkaBootstrap, instanceId: 'bench-gateway', pingProvider: false, log }),
+      await startGatewayProcess({ platformConfig, dataDir: join(root, 'gateway'), kafkaBootstrap, instanceId: 'bench-gateway', pingProvider: false, log, cpuProfileDir: process.env.LGSP_BENCH_GATEWAY_PROF }),
     );
     const oneStop = demo.credentials.find((c) => /-motcua-/.test(c.clientId))!;
     const desk = run.track(new TokenSource(gateway.origin, oneStop.clientId, oneStop.secret, opts.progress));
