@@ -385,6 +385,38 @@ describe('national connectors through the gateway', () => {
       await expectNotCached('population', () => lookUpCitizen(citizen()));
     });
   });
+
+  describe('when the national system refuses the platform', () => {
+    // Both refusals count as failures of the system: each test stays well inside the circuit's volume and share.
+    const resetSimulator = () => fetch(`${databasesUrl}/sim/reset`, { method: 'POST' });
+
+    it('answers 502 REMOTE_ACCESS_DENIED when the system does not accept the platform’s agency code, without retrying or caching', async () => {
+      // An answered look-up first, so that the business circuit, which earlier tests have seen fail, stays closed.
+      expect((await lookUpEnterprise(enterprise())).status).toBe(200);
+      const code = enterprise();
+      await simulate('business', { agencyIds: ['000.00.00.H99'] });
+      const before = await calls('business');
+      const res = await lookUpEnterprise(code);
+      expectRefused(res, 502, 'REMOTE_ACCESS_DENIED');
+      expect(res.body.error.message).toContain('AGENCY_ID_INCORRECT');
+      // Asked once: asking again does not register the platform's agency.
+      expect((await calls('business')).agencyRefused).toBe(before.agencyRefused! + 1);
+      await resetSimulator();
+      await expectNotCached('business', () => lookUpEnterprise(code));
+    });
+
+    it('answers 502 REMOTE_ACCESS_DENIED when the system does not accept the platform’s address, without retrying or caching', async () => {
+      const code = present('budget-units', nextBudgetUnitCode);
+      await simulate('budget-units', { allowedIps: ['10.9.9.9'] });
+      const before = await calls('budget-units');
+      const res = await lookUp(BUDGET_UNITS, `/units/${code}`, null);
+      expectRefused(res, 502, 'REMOTE_ACCESS_DENIED');
+      expect(res.body.error.message).toContain('IP_DISALLOWED');
+      expect((await calls('budget-units')).ipRefused).toBe(before.ipRefused! + 1);
+      await resetSimulator();
+      await expectNotCached('budget-units', () => lookUp(BUDGET_UNITS, `/units/${code}`, null));
+    });
+  });
 });
 
 describe('national connectors without their services', () => {

@@ -11,6 +11,8 @@ jest.setTimeout(30_000);
 const POPULATION_ID = 'h56-population-client';
 const POPULATION_SECRET = 'h56-population-secret';
 const DEMO = (system: NationalSystem) => ({ id: `lgsp-demo-${system}`, secret: `lgsp-demo-${system}-secret` });
+/** The agency every look-up names unless a test says otherwise: Thanh Hóa's provincial People's Committee. */
+const AGENCY = '000.00.00.H56';
 
 /**
  * The six simulated national systems, booted in-process on a free port with a clock and a random source the test
@@ -49,11 +51,19 @@ describe('national databases simulation over HTTP', () => {
     await app.close();
   });
 
-  const call = async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}) => {
+  /** A call as a connector makes it; a look-up (a GET of a system) names `agency` in x-agency-id, AGENCY unless told. */
+  const call = async (
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal; agency?: string | null; base?: string } = {},
+  ) => {
     const headers: Record<string, string> = { ...options.headers };
+    const lookUp = method === 'GET' && !path.startsWith('/sim/');
+    const agency = options.agency === undefined ? AGENCY : options.agency;
+    if (lookUp && agency !== null) headers['x-agency-id'] = agency;
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: options.signal });
+    const res = await fetch(`${options.base ?? baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: options.signal });
     const text = await res.text();
     let body: any;
     try {
@@ -290,7 +300,15 @@ describe('national databases simulation over HTTP', () => {
     it('obeys the simulation controls', async () => {
       const token = await tokenFor('civil-status');
       const id = personalIdWhere(false, '79', 2001, 'male');
-      expect((await call('GET', '/sim/conditions')).body['civil-status']).toEqual({ down: false, downUntil: null, latencyMs: 0, errorRate: 0, garbage: false });
+      expect((await call('GET', '/sim/conditions')).body['civil-status']).toEqual({
+        down: false,
+        downUntil: null,
+        latencyMs: 0,
+        errorRate: 0,
+        garbage: false,
+        allowedIps: null,
+        agencyIds: null,
+      });
 
       expect((await call('POST', '/sim/civil-status/down')).body).toMatchObject({ down: true });
       const down = await call('GET', `/civil-status/births/${id}`, { token });
@@ -392,6 +410,133 @@ describe('national databases simulation over HTTP', () => {
       expect(after.land.tokensIssued - before.land.tokensIssued).toBe(1);
       expect(after.land.invalidIdentifiers - before.land.invalidIdentifiers).toBe(1);
       expect(after.population.calls).toBe(before.population.calls);
+    });
+  });
+
+  describe('who may call', () => {
+    /** An enterprise code the business system holds, so that an accepted look-up answers 200. */
+    const heldEnterpriseCode = () => {
+      let nine = 380010100;
+      while (records.isAbsent('business', completeEnterpriseCode(String(nine)))) nine++;
+      return completeEnterpriseCode(String(nine));
+    };
+
+    it('refuses a caller whose address is not allowed with 101 IP_DISALLOWED, on the token endpoint too', async () => {
+      const token = await tokenFor('land');
+      const population = await tokenFor('population');
+      const before = await stats();
+      expect(await call('PUT', '/sim/land/conditions', { body: { allowedIps: ['10.9.9.9'] } })).toMatchObject({ status: 200, body: { allowedIps: ['10.9.9.9'], agencyIds: null } });
+
+      const refused = await call('GET', '/land/parcels/14755/12/345', { token });
+      expect(refused).toMatchObject({ status: 403, body: { success: false, code: 101, name: 'IP_DISALLOWED', message: expect.stringContaining('does not accept calls from 127.0.0.1') } });
+      const tokenRefused = await call('POST', '/land/token', { body: { client_id: DEMO('land').id, client_secret: DEMO('land').secret } });
+      expect(tokenRefused).toMatchObject({ status: 403, body: { success: false, code: 101, name: 'IP_DISALLOWED' } });
+      // The address is checked before the credentials: a caller from outside learns nothing about them.
+      expect(await call('GET', '/land/parcels/14755/12/345')).toMatchObject({ status: 403, body: { code: 101 } });
+      // Other systems keep their own list.
+      expect((await call('GET', '/population/citizens/038095001234', { token: population })).status).not.toBe(403);
+
+      // Written as a dual-stack server would see it, the caller's address is the one it already is.
+      expect((await call('PUT', '/sim/land/conditions', { body: { allowedIps: ['::ffff:127.0.0.1'] } })).body.allowedIps).toEqual(['127.0.0.1']);
+      expect((await call('GET', '/land/parcels/14755/12/345', { token })).status).not.toBe(403);
+      // An empty list lets nobody in; null everybody.
+      await call('PUT', '/sim/land/conditions', { body: { allowedIps: [] } });
+      expect((await call('GET', '/land/parcels/14755/12/345', { token })).status).toBe(403);
+      await call('PUT', '/sim/land/conditions', { body: { allowedIps: null } });
+      expect((await call('GET', '/land/parcels/14755/12/345', { token })).status).not.toBe(403);
+
+      const after = await stats();
+      expect(after.land.ipRefused - before.land.ipRefused).toBe(4);
+      expect(after.land.authRefused).toBe(before.land.authRefused);
+      expect(after.population.ipRefused).toBe(before.population.ipRefused);
+    });
+
+    it('refuses a look-up without, with a malformed or with an unregistered x-agency-id with 106 AGENCY_ID_INCORRECT, saying which', async () => {
+      const token = await tokenFor('business');
+      const code = heldEnterpriseCode();
+      const before = await stats();
+
+      const missing = await call('GET', `/business/enterprises/${code}`, { token, agency: null });
+      expect(missing).toMatchObject({ status: 403, body: { errorCode: 106, errorMessage: 'AGENCY_ID_INCORRECT', description: expect.stringContaining('in the x-agency-id header') } });
+      const malformed = await call('GET', `/business/enterprises/${code}`, { token, agency: '000.00.00.h56' });
+      expect(malformed).toMatchObject({ status: 403, body: { errorCode: 106, description: expect.stringContaining('is malformed: "000.00.00.h56" is not a valid QCVN 102 agency code') } });
+      expect((await call('GET', `/business/enterprises/${code}`, { token, agency: 'H56' })).body.description).toContain('is malformed');
+      // The token comes first: without one, the agency is not looked at.
+      expect(await call('GET', `/business/enterprises/${code}`, { agency: null })).toMatchObject({ status: 401, body: { errorCode: 100 } });
+
+      expect(await call('PUT', '/sim/business/conditions', { body: { agencyIds: ['000.00.00.H99'] } })).toMatchObject({ status: 200, body: { agencyIds: ['000.00.00.H99'] } });
+      const unregistered = await call('GET', `/business/enterprises/${code}`, { token });
+      expect(unregistered).toMatchObject({ status: 403, body: { errorCode: 106, description: expect.stringContaining(`Agency ${AGENCY} is not registered with the business system`) } });
+      // The registered agency is answered, and the token endpoint asks for no agency at all.
+      expect(await call('GET', `/business/enterprises/${code}`, { token, agency: '000.00.00.H99' })).toMatchObject({ status: 200, body: { errorCode: 0, data: { enterpriseCode: code } } });
+      expect((await call('POST', '/business/token', { body: { client_id: DEMO('business').id, client_secret: DEMO('business').secret } })).status).toBe(200);
+      // Each system has its own list; the civil-status envelope carries the code alone.
+      const civil = await call('GET', '/civil-status/births/038095001234', { token: await tokenFor('civil-status'), agency: null });
+      expect(civil).toMatchObject({ status: 403, body: { ketQua: 'LOI', maLoi: 106 } });
+
+      const after = await stats();
+      expect(after.business.agencyRefused - before.business.agencyRefused).toBe(4);
+      expect(after['civil-status'].agencyRefused - before['civil-status'].agencyRefused).toBe(1);
+      expect(after.business.found - before.business.found).toBe(1);
+    });
+
+    it('shows the lists in /sim/conditions, refuses a bad entry, and resets to no lists', async () => {
+      expect(await call('PUT', '/sim/insurance/conditions', { body: { allowedIps: ['localhost'] } })).toMatchObject({
+        status: 400,
+        body: { name: 'INVALID_REQUEST', message: expect.stringContaining('"localhost" is not an IPv4 or IPv6 address') },
+      });
+      expect(await call('PUT', '/sim/insurance/conditions', { body: { agencyIds: ['H56'] } })).toMatchObject({
+        status: 400,
+        body: { name: 'INVALID_REQUEST', message: expect.stringContaining('agencyIds') },
+      });
+      await call('PUT', '/sim/insurance/conditions', { body: { allowedIps: ['127.0.0.1'], agencyIds: [AGENCY] } });
+      const shown = (await call('GET', '/sim/conditions')).body;
+      expect(shown.insurance).toMatchObject({ allowedIps: ['127.0.0.1'], agencyIds: [AGENCY] });
+      expect(shown.land).toMatchObject({ allowedIps: null, agencyIds: null });
+      expect((await call('POST', '/sim/reset')).body.insurance).toMatchObject({ allowedIps: null, agencyIds: null });
+      expect((await call('GET', '/sim/insurance/conditions')).body).toMatchObject({ allowedIps: null, agencyIds: null });
+    });
+
+    it('takes its lists from the environment, compares a dual-stack caller’s address as IPv4, and resets to them', async () => {
+      expect(() => readNationalDatabasesConfig({ NATIONAL_DATABASES_ALLOWED_IPS: '127.0.0.1,localhost' })).toThrow(
+        /NATIONAL_DATABASES_ALLOWED_IPS: "localhost" is not an IPv4 or IPv6 address/,
+      );
+      expect(() => readNationalDatabasesConfig({ NATIONAL_DATABASES_AGENCY_IDS: 'H56' })).toThrow(/NATIONAL_DATABASES_AGENCY_IDS: "H56" is not a valid QCVN 102 agency code/);
+      expect(readNationalDatabasesConfig({ NATIONAL_DATABASES_ALLOWED_IPS: '', NATIONAL_DATABASES_AGENCY_IDS: ' ' })).toMatchObject({
+        NATIONAL_DATABASES_ALLOWED_IPS: null,
+        NATIONAL_DATABASES_AGENCY_IDS: null,
+      });
+
+      const [port] = await freePorts(1);
+      const config = readNationalDatabasesConfig({
+        // Every address family on one socket: an IPv4 caller arrives as ::ffff:127.0.0.1.
+        NATIONAL_DATABASES_HOST: '::',
+        NATIONAL_DATABASES_PORT: String(port),
+        NATIONAL_DATABASES_ALLOWED_IPS: '127.0.0.1, ::1',
+        NATIONAL_DATABASES_AGENCY_IDS: `${AGENCY},000.00.00.H57`,
+        LOG_LEVEL: 'silent',
+      });
+      const listed = await createNationalDatabasesApp(config, { clock: () => now });
+      try {
+        await listenNationalDatabases(listed, config);
+        const base = `http://127.0.0.1:${port}`;
+        const lists = { allowedIps: ['127.0.0.1', '::1'], agencyIds: [AGENCY, '000.00.00.H57'] };
+        expect((await call('GET', '/sim/conditions', { base })).body.population).toMatchObject(lists);
+        const issued = await call('POST', '/business/token', { base, body: { client_id: DEMO('business').id, client_secret: DEMO('business').secret } });
+        expect(issued.status).toBe(200);
+        const token = issued.body.access_token as string;
+        const code = heldEnterpriseCode();
+        expect((await call('GET', `/business/enterprises/${code}`, { base, token })).status).toBe(200);
+        expect((await call('GET', `/business/enterprises/${code}`, { base, token, agency: '000.00.00.H58' })).body).toMatchObject({ errorCode: 106 });
+
+        await call('PUT', '/sim/business/conditions', { base, body: { allowedIps: ['10.9.9.9'], agencyIds: null } });
+        expect((await call('GET', `/business/enterprises/${code}`, { base, token, agency: '000.00.00.H58' })).body).toMatchObject({ errorCode: 101 });
+        expect((await call('POST', '/sim/reset', { base })).body.business).toMatchObject(lists);
+        expect((await call('GET', `/business/enterprises/${code}`, { base, token })).status).toBe(200);
+        expect((await call('GET', `/business/enterprises/${code}`, { base, token, agency: '000.00.00.H58' })).body).toMatchObject({ errorCode: 106 });
+      } finally {
+        await listed.close();
+      }
     });
   });
 });

@@ -32,6 +32,21 @@ export const remoteRefusals = {
     new ConnectorError(404, 'RECORD_NOT_FOUND', `${systemName} holds no record for ${what}.`),
   authFailed: (systemName: string) =>
     new ConnectorError(502, 'REMOTE_AUTH_FAILED', `${systemName} refused the platform's credentials; the platform's operators must renew them.`, { remoteFailure: true }),
+  // The two access refusals are settled between operators, not by asking again: not retryable.
+  ipDisallowed: (systemName: string) =>
+    new ConnectorError(
+      502,
+      'REMOTE_ACCESS_DENIED',
+      `${systemName} refuses calls from the platform's network address (IP_DISALLOWED); the platform's operators must have it allowed.`,
+      { remoteFailure: true },
+    ),
+  agencyRefused: (systemName: string) =>
+    new ConnectorError(
+      502,
+      'REMOTE_ACCESS_DENIED',
+      `${systemName} does not accept the platform's agency code (AGENCY_ID_INCORRECT); the platform's operators must have it registered.`,
+      { remoteFailure: true },
+    ),
   badAnswer: (systemName: string, why: string) =>
     new ConnectorError(502, 'REMOTE_BAD_ANSWER', `${systemName} sent an answer the platform cannot read (${why}).`, { remoteFailure: true }),
   timeout: (systemName: string, timeoutMs: number) =>
@@ -106,12 +121,14 @@ export function parseJsonAnswer(answer: RemoteAnswer): Record<string, unknown> |
 /**
  * The mapping every connector shares once it has read its envelope's error code (as a number, NaN when absent):
  * 5xx statuses are outages whatever the body says, then the codes the national systems document
- * (100 AUTHEN_ERROR, 201 RECORD_NOT_FOUND, 202 INVALID_IDENTIFIER), then anything else is an answer the platform
- * does not understand.
+ * (100 AUTHEN_ERROR, 101 IP_DISALLOWED, 106 AGENCY_ID_INCORRECT, 201 RECORD_NOT_FOUND, 202 INVALID_IDENTIFIER), then
+ * anything else — a bare 403 included — is an answer the platform does not understand.
  */
 export function mapRemoteError(systemName: string, answer: RemoteAnswer, remoteCode: number, remoteMessage: string, identifier: string): ConnectorError {
   if (answer.status >= 500) return remoteRefusals.error(systemName, `HTTP ${answer.status}`);
   if (answer.status === 401 || remoteCode === 100) return remoteRefusals.authFailed(systemName);
+  if (remoteCode === 101) return remoteRefusals.ipDisallowed(systemName);
+  if (remoteCode === 106) return remoteRefusals.agencyRefused(systemName);
   if (remoteCode === 201) return remoteRefusals.notFound(systemName, identifier);
   if (remoteCode === 202) return remoteRefusals.invalidIdentifier(systemName, remoteMessage);
   return remoteRefusals.badAnswer(systemName, `HTTP ${answer.status}, code ${Number.isNaN(remoteCode) ? 'none' : remoteCode}`);

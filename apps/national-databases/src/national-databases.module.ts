@@ -52,7 +52,10 @@ export class NationalDatabasesModule {
         { provide: SIMULATION_CLOCK, useValue: clock },
         { provide: SIMULATION_RANDOM, useValue: ports.random ?? Math.random },
         { provide: TokenStore, useFactory: () => new TokenStore(credentials, config.NATIONAL_DATABASES_TOKEN_TTL_SECONDS * 1000, clock) },
-        { provide: SimulationState, useFactory: () => new SimulationState(clock) },
+        {
+          provide: SimulationState,
+          useFactory: () => new SimulationState(clock, { allowedIps: config.NATIONAL_DATABASES_ALLOWED_IPS, agencyIds: config.NATIONAL_DATABASES_AGENCY_IDS }),
+        },
         NationalRecordsService,
         { provide: APP_INTERCEPTOR, useClass: SimulatedConditionsInterceptor },
       ],

@@ -280,7 +280,8 @@ export async function runLookupsBench(opts: LookupsBenchOptions): Promise<Lookup
       pairedLatencies(
         opts.durationS,
         ids,
-        (id) => httpCall(`${simUrl}/${SYSTEM}/citizens/${id}`, { headers: { authorization: simulatorBearer }, agent }),
+        // Named as the connectors name it: the simulator refuses a look-up without an agency (106 AGENCY_ID_INCORRECT).
+        (id) => httpCall(`${simUrl}/${SYSTEM}/citizens/${id}`, { headers: { authorization: simulatorBearer, 'x-agency-id': demo.config.platform.code }, agent }),
         (id) => httpCall(`${gateway.origin}${citizenPath(id)}`, { headers: lookupHeaders(), agent }),
       ),
     );

@@ -49,7 +49,7 @@ const SYSTEM_NAME = ${quoted(t.title)};
  * Made by \`lgsp new connector ${t.name}\`, it works as it stands with a system that serves
  * \`GET {NATIONAL_DATABASES_URL}/${t.system}/records/{${id.param}}\` to a bearer token from \`POST …/${t.system}/token\`,
  * and answers \`{errorCode: 0, data}\` or \`{errorCode, message}\` with the national systems' codes (100 AUTHEN_ERROR,
- * 201 RECORD_NOT_FOUND, 202 INVALID_IDENTIFIER). Write what the real system does differently — its paths, its
+ * 101 IP_DISALLOWED, 106 AGENCY_ID_INCORRECT, 201 RECORD_NOT_FOUND, 202 INVALID_IDENTIFIER). Write what the real system does differently — its paths, its
  * envelope, its fields — here and in the spec beside this file: the README's "Adding a connector" walks through it.
  */
 export const ${t.constName}: Connector = {
@@ -118,6 +118,8 @@ ${refusals}
   it.each([
     ['record not found', 404, { errorCode: 201, message: 'not found' }, 404, 'RECORD_NOT_FOUND'],
     ['a refused token', 401, { errorCode: 100, message: 'expired' }, 502, 'REMOTE_AUTH_FAILED'],
+    ['a refused network address', 403, { errorCode: 101, message: 'IP not allowed' }, 502, 'REMOTE_ACCESS_DENIED'],
+    ['a refused agency code', 403, { errorCode: 106, message: 'agency not registered' }, 502, 'REMOTE_ACCESS_DENIED'],
     ['a refused identifier', 400, { errorCode: 202, message: 'invalid' }, 400, 'INVALID_IDENTIFIER'],
     ['a system error', 500, { errorCode: 500, message: 'failed' }, 502, 'REMOTE_ERROR'],
     ['a code the platform does not know', 400, { errorCode: 999, message: '?' }, 502, 'REMOTE_BAD_ANSWER'],

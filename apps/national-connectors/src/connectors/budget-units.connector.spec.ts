@@ -27,6 +27,8 @@ describe('budget units connector', () => {
   it.each([
     ['record not found', json(404, { ResultCode: 201, ResultName: 'RECORD_NOT_FOUND', Message: 'x' }), 404, 'RECORD_NOT_FOUND'],
     ['a refused token', json(401, { ResultCode: 100, ResultName: 'AUTHEN_ERROR', Message: 'x' }), 502, 'REMOTE_AUTH_FAILED'],
+    ['the platform’s address refused', json(403, { ResultCode: 101, ResultName: 'IP_DISALLOWED', Message: 'x' }), 502, 'REMOTE_ACCESS_DENIED'],
+    ['the platform’s agency code refused', json(403, { ResultCode: 106, ResultName: 'AGENCY_ID_INCORRECT', Message: 'x' }), 502, 'REMOTE_ACCESS_DENIED'],
     ['a refused identifier', json(400, { ResultCode: 202, ResultName: 'INVALID_IDENTIFIER', Message: 'x' }), 400, 'INVALID_IDENTIFIER'],
     ['a system error', json(500, { ResultCode: 500, ResultName: 'SYSTEM_ERROR', Message: 'x' }), 502, 'REMOTE_ERROR'],
     ['an outage page', { status: 503, contentType: 'text/html', text: '<html>down</html>' }, 502, 'REMOTE_ERROR'],

@@ -30,6 +30,9 @@ describe('business registry connector', () => {
   it.each([
     ['record not found', json(404, { errorCode: 201, errorMessage: 'RECORD_NOT_FOUND', description: 'x' }), 404, 'RECORD_NOT_FOUND'],
     ['a refused token', json(401, { errorCode: 100, errorMessage: 'AUTHEN_ERROR', description: 'x' }), 502, 'REMOTE_AUTH_FAILED'],
+    ['the platform’s address refused', json(403, { errorCode: 101, errorMessage: 'IP_DISALLOWED', description: 'x' }), 502, 'REMOTE_ACCESS_DENIED'],
+    ['the platform’s agency code refused', json(403, { errorCode: 106, errorMessage: 'AGENCY_ID_INCORRECT', description: 'x' }), 502, 'REMOTE_ACCESS_DENIED'],
+    ['a 403 with a code nobody documents', json(403, { errorCode: 107, errorMessage: 'FORBIDDEN', description: 'x' }), 502, 'REMOTE_BAD_ANSWER'],
     ['a system error', json(500, { errorCode: 500, errorMessage: 'SYSTEM_ERROR', description: 'x' }), 502, 'REMOTE_ERROR'],
     ['an outage without a body', { status: 502, contentType: 'text/plain', text: '' }, 502, 'REMOTE_ERROR'],
     ['a maintenance page with 200', { status: 200, contentType: 'text/html', text: '<html></html>' }, 502, 'REMOTE_BAD_ANSWER'],

@@ -32,6 +32,8 @@ describe('land connector', () => {
   it.each([
     ['record not found', json(404, { success: false, code: 201, name: 'RECORD_NOT_FOUND', message: 'x' }), 404, 'RECORD_NOT_FOUND'],
     ['a refused token', json(401, { success: false, code: 100, name: 'AUTHEN_ERROR', message: 'x' }), 502, 'REMOTE_AUTH_FAILED'],
+    ['the platform’s address refused', json(403, { success: false, code: 101, name: 'IP_DISALLOWED', message: 'x' }), 502, 'REMOTE_ACCESS_DENIED'],
+    ['the platform’s agency code refused', json(403, { success: false, code: 106, name: 'AGENCY_ID_INCORRECT', message: 'x' }), 502, 'REMOTE_ACCESS_DENIED'],
     ['a refused identifier', json(400, { success: false, code: 202, name: 'INVALID_IDENTIFIER', message: 'x' }), 400, 'INVALID_IDENTIFIER'],
     ['a system error', json(500, { success: false, code: 500, name: 'SYSTEM_ERROR', message: 'x' }), 502, 'REMOTE_ERROR'],
     ['an outage without a body', { status: 502, contentType: 'text/plain', text: '' }, 502, 'REMOTE_ERROR'],

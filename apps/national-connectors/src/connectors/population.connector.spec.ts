@@ -26,6 +26,8 @@ describe('population connector', () => {
   it.each([
     ['record not found', json(404, { status: 'ERROR', error: { code: 201, name: 'RECORD_NOT_FOUND', message: 'x' } }), 404, 'RECORD_NOT_FOUND'],
     ['a refused token', json(401, { status: 'ERROR', error: { code: 100, name: 'AUTHEN_ERROR', message: 'x' } }), 502, 'REMOTE_AUTH_FAILED'],
+    ['the platform’s address refused', json(403, { status: 'ERROR', error: { code: 101, name: 'IP_DISALLOWED', message: 'x' } }), 502, 'REMOTE_ACCESS_DENIED'],
+    ['the platform’s agency code refused', json(403, { status: 'ERROR', error: { code: 106, name: 'AGENCY_ID_INCORRECT', message: 'x' } }), 502, 'REMOTE_ACCESS_DENIED'],
     ['a system error', json(500, { status: 'ERROR', error: { code: 500, name: 'SYSTEM_ERROR', message: 'x' } }), 502, 'REMOTE_ERROR'],
     ['an outage page', { status: 503, contentType: 'text/html', text: '<html>down</html>' }, 502, 'REMOTE_ERROR'],
     ['a maintenance page with 200', { status: 200, contentType: 'text/html', text: '<html>maintenance</html>' }, 502, 'REMOTE_BAD_ANSWER'],

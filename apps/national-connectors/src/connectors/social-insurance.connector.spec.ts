@@ -42,6 +42,8 @@ describe('social insurance connector', () => {
   it.each([
     ['record not found', json(404, { maLoi: '201', moTaLoi: 'RECORD_NOT_FOUND', thongBao: 'x' }), 404, 'RECORD_NOT_FOUND'],
     ['a refused token', json(401, { maLoi: '100', moTaLoi: 'AUTHEN_ERROR', thongBao: 'x' }), 502, 'REMOTE_AUTH_FAILED'],
+    ['the platform’s address refused', json(403, { maLoi: '101', moTaLoi: 'IP_DISALLOWED', thongBao: 'x' }), 502, 'REMOTE_ACCESS_DENIED'],
+    ['the platform’s agency code refused', json(403, { maLoi: '106', moTaLoi: 'AGENCY_ID_INCORRECT', thongBao: 'x' }), 502, 'REMOTE_ACCESS_DENIED'],
     ['a system error', json(500, { maLoi: '500', moTaLoi: 'SYSTEM_ERROR', thongBao: 'x' }), 502, 'REMOTE_ERROR'],
     ['an unavailable system', json(503, { maLoi: '503', moTaLoi: 'SERVICE_UNAVAILABLE', thongBao: 'x' }), 502, 'REMOTE_ERROR'],
     ['an outage page', { status: 503, contentType: 'text/html', text: '<html>down</html>' }, 502, 'REMOTE_ERROR'],

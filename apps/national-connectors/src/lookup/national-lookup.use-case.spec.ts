@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { parsePlatformConfig, Registry } from '@lgsp/registry';
 import { ConnectorError } from '../connector';
 import { populationConnector } from '../connectors/population.connector';
 import { readNationalConnectorsConfig } from '../config/national-connectors-config';
@@ -39,7 +40,13 @@ function setUp(settings: Record<string, string> = {}) {
     ...settings,
   });
   const cache = new InMemoryLookupCache(100, () => now);
-  const useCase = new NationalLookupUseCase(config, [populationConnector], cache, { now: () => now }, async (ms) => void seen.sleeps.push(ms), fakeFetch);
+  const registry = new Registry(
+    parsePlatformConfig({
+      platform: { role: 'lgsp', code: '000.00.00.H56', name: 'Thanh Hóa (test)', instance: 'lgsp-spec' },
+      members: [{ code: '000.00.00.H56', name: 'UBND tỉnh Thanh Hóa', kind: 'province' }],
+    }),
+  );
+  const useCase = new NationalLookupUseCase(config, [populationConnector], cache, { now: () => now }, async (ms) => void seen.sleeps.push(ms), fakeFetch, registry);
   const operation = populationConnector.operations[0]!;
   const lookup = (id = ID, issue: string | null = 'H56-CASE-1') =>
     useCase.lookup({ connector: populationConnector, operation, match: operation.pattern.exec(`/citizens/${id}`)!, issue, clientId: 'one-stop' } satisfies LookupCommand);

@@ -3,6 +3,7 @@ import CircuitBreaker from 'opossum';
 import { backoffMs } from '@lgsp/concurrency';
 import { InvalidIdentifierError } from '@lgsp/identifiers';
 import { maskPersonalData } from '@lgsp/observability';
+import { Registry } from '@lgsp/registry';
 import { Connector, ConnectorError, ConnectorOperation, identifierRefusal, remoteRefusals } from '../connector';
 import { NationalConnectorsConfig, systemCredentials } from '../config/national-connectors-config';
 import { Clock, CLOCK, CONNECTORS, NATIONAL_CONNECTORS_CONFIG, Sleep, SLEEP } from '../config/tokens';
@@ -58,6 +59,7 @@ export class NationalLookupUseCase implements OnApplicationShutdown {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SLEEP) private readonly sleep: Sleep,
     @Inject(REMOTE_FETCH) remoteFetch: typeof fetch,
+    @Inject(Registry) registry: Registry,
   ) {
     for (const connector of connectors) {
       const client = new RemoteSystemClient({
@@ -65,6 +67,8 @@ export class NationalLookupUseCase implements OnApplicationShutdown {
         system: connector.system,
         systemName: connector.systemName,
         ...systemCredentials(config, connector.system),
+        // The platform looks records up on its own behalf: the national systems register the platform's agency.
+        agencyCode: registry.platform.code,
         timeoutMs: config.NATIONAL_TIMEOUT_MS,
         clock: () => clock.now(),
         fetch: remoteFetch,

@@ -9,6 +9,11 @@ export interface RemoteSystemClientOptions {
   systemName: string;
   clientId: string;
   clientSecret: string;
+  /**
+   * The platform's own agency code (QCVN 102), sent as `x-agency-id` with every look-up: the national systems answer
+   * only look-ups that name a registered agency (106 AGENCY_ID_INCORRECT otherwise). Left out, no header is sent.
+   */
+  agencyCode?: string;
   /** Limit for each HTTP exchange (a token request, or one look-up), covering the whole answer. */
   timeoutMs: number;
   clock?: () => number;
@@ -24,10 +29,26 @@ interface Token {
 /** A token is renewed this long before its stated expiry, for clock skew and the time a call spends in transit. */
 const RENEW_MARGIN_MS = 30_000;
 
+/** The header a look-up names the calling agency in. */
+export const AGENCY_ID_HEADER = 'x-agency-id';
+
+/**
+ * The token endpoint refused for a reason other than the credentials (a 403: the platform's address is not allowed,
+ * say). It answers in the system's own envelope, so the refusal goes back as the look-up's answer for the connector
+ * to read, rather than being guessed at here.
+ */
+class TokenEndpointRefusal extends Error {
+  override readonly name = 'TokenEndpointRefusal';
+  constructor(readonly answer: RemoteAnswer) {
+    super(`the token endpoint refused with HTTP ${answer.status}`);
+  }
+}
+
 /**
  * One national system over HTTP: its own client credentials and token (a token from one system is refused by the
  * others), fetched on first use, renewed before it expires, and fetched again once when the system says it is no
- * longer valid. Network failures and time-outs become ConnectorErrors; any answer, even an error, is returned as is.
+ * longer valid. Every look-up names the platform's agency. Network failures and time-outs become ConnectorErrors; any
+ * answer, even an error, is returned as is — a token endpoint's 403 included.
  */
 export class RemoteSystemClient {
   private readonly baseUrl: string;
@@ -45,13 +66,23 @@ export class RemoteSystemClient {
   }
 
   async get(path: string): Promise<RemoteAnswer> {
-    const token = await this.currentToken();
-    const answer = await this.exchange(path, { method: 'GET', headers: { authorization: `Bearer ${token.value}`, accept: 'application/json' } });
-    if (answer.status !== 401) return answer;
-    // Tokens can end early (the system restarted, or revoked them): one fresh token, one more try.
-    if (this.token === token) this.token = null;
-    const renewed = await this.currentToken();
-    return this.exchange(path, { method: 'GET', headers: { authorization: `Bearer ${renewed.value}`, accept: 'application/json' } });
+    try {
+      const token = await this.currentToken();
+      const answer = await this.lookUp(path, token);
+      if (answer.status !== 401) return answer;
+      // Tokens can end early (the system restarted, or revoked them): one fresh token, one more try.
+      if (this.token === token) this.token = null;
+      return await this.lookUp(path, await this.currentToken());
+    } catch (error) {
+      if (error instanceof TokenEndpointRefusal) return error.answer;
+      throw error;
+    }
+  }
+
+  private lookUp(path: string, token: Token): Promise<RemoteAnswer> {
+    const headers: Record<string, string> = { authorization: `Bearer ${token.value}`, accept: 'application/json' };
+    if (this.options.agencyCode !== undefined) headers[AGENCY_ID_HEADER] = this.options.agencyCode;
+    return this.exchange(path, { method: 'GET', headers });
   }
 
   private currentToken(): Promise<Token> {
@@ -70,7 +101,8 @@ export class RemoteSystemClient {
       body: JSON.stringify({ client_id: clientId, client_secret: clientSecret }),
     });
     if (answer.status >= 500) throw remoteRefusals.error(systemName, `HTTP ${answer.status} from its token endpoint`);
-    if (answer.status === 401 || answer.status === 403) throw remoteRefusals.authFailed(systemName);
+    if (answer.status === 401) throw remoteRefusals.authFailed(systemName);
+    if (answer.status === 403) throw new TokenEndpointRefusal(answer);
     const body = readTokenAnswer(answer.text);
     if (answer.status !== 200 || !body || typeof body.access_token !== 'string' || body.access_token === '') {
       throw remoteRefusals.badAnswer(systemName, `its token endpoint answered HTTP ${answer.status} without a token`);

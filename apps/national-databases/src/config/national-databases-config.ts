@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agencyCodeProblem, ipAddressProblem, normalizeIp } from '../simulation/caller-access';
 
 /** The six simulated national systems, each served under `/{name}`. */
 export const NATIONAL_SYSTEMS = ['population', 'business', 'insurance', 'land', 'budget-units', 'civil-status'] as const;
@@ -10,6 +11,28 @@ export type NationalSystem = (typeof NATIONAL_SYSTEMS)[number];
  */
 export function systemEnvName(system: NationalSystem): string {
   return system.toUpperCase().replace(/-/g, '_');
+}
+
+/**
+ * A comma-separated list where every item must pass `problem`; unset or empty is null (no list: nobody is refused for
+ * it). Items are trimmed and then `normalize`d, so the list compares the way callers are compared.
+ */
+function commaList(problem: (item: string) => string | null, normalize: (item: string) => string = (item) => item) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const items = (value ?? '')
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+      const problems = items.map(problem).filter((p): p is string => p !== null);
+      if (problems.length > 0) {
+        ctx.addIssue({ code: 'custom', message: problems.join('; ') });
+        return z.NEVER;
+      }
+      return items.length > 0 ? items.map(normalize) : null;
+    });
 }
 
 const secret = z.string().min(8, { error: 'must be at least 8 characters' });
@@ -28,6 +51,16 @@ export const nationalDatabasesConfigSchema = z.object({
   NATIONAL_DATABASES_SEED: z.string().min(1).default('lgsp-national-databases-1'),
   /** Share (0–1) of valid identifiers every system answers RECORD_NOT_FOUND, chosen by hash, so always the same ones. */
   NATIONAL_DATABASES_ABSENT_SHARE: z.coerce.number().min(0).max(1).default(0.05),
+  /**
+   * Caller addresses every system accepts (101 IP_DISALLOWED for any other), e.g. `127.0.0.1,::1`; unset or empty
+   * lets every address in. `/sim/{system}/conditions` changes it per system; `/sim/reset` comes back to this.
+   */
+  NATIONAL_DATABASES_ALLOWED_IPS: commaList(ipAddressProblem, normalizeIp),
+  /**
+   * Agency codes (QCVN 102) every system answers look-ups for (106 AGENCY_ID_INCORRECT for any other), e.g.
+   * `000.00.00.H56`; unset or empty accepts any valid code. Changed and reset like the allowed addresses.
+   */
+  NATIONAL_DATABASES_AGENCY_IDS: commaList(agencyCodeProblem),
   // Each system has its own client credentials, as separately run national systems do; a token from one is refused by
   // the others. Demo defaults let `lgsp up` start the simulator without any setup.
   NATIONAL_DATABASES_POPULATION_CLIENT_ID: clientId('population'),

@@ -23,9 +23,21 @@ describe('SimulationState', () => {
     state.down('population');
     state.count('insurance', 'calls');
     const reset = state.reset();
-    expect(reset.insurance).toEqual({ down: false, downUntil: null, latencyMs: 0, errorRate: 0, garbage: false });
+    expect(reset.insurance).toEqual({ down: false, downUntil: null, latencyMs: 0, errorRate: 0, garbage: false, allowedIps: null, agencyIds: null });
     expect(reset.population.down).toBe(false);
     expect(state.stats().insurance.calls).toBe(1);
     expect(state.stats().population.calls).toBe(0);
+  });
+
+  it('starts every system with the access lists it is given, changes them per system, and resets to them', () => {
+    const state = new SimulationState(() => 0, { allowedIps: ['127.0.0.1'], agencyIds: null });
+    expect(state.current('land')).toMatchObject({ allowedIps: ['127.0.0.1'], agencyIds: null });
+    state.change('land', { allowedIps: null, agencyIds: ['000.00.00.H56'] });
+    expect(state.current('land')).toMatchObject({ allowedIps: null, agencyIds: ['000.00.00.H56'] });
+    expect(state.current('business')).toMatchObject({ allowedIps: ['127.0.0.1'], agencyIds: null });
+    // What a reader gets is a copy: changing it changes nothing.
+    state.current('business').allowedIps!.push('10.0.0.1');
+    expect(state.current('business').allowedIps).toEqual(['127.0.0.1']);
+    expect(state.reset().land).toMatchObject({ allowedIps: ['127.0.0.1'], agencyIds: null });
   });
 });

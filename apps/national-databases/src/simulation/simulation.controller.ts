@@ -4,13 +4,24 @@ import { parseShape } from '@lgsp/registry';
 import { NATIONAL_SYSTEMS, type NationalSystem } from '../config/national-databases-config';
 import { RemoteError } from '../systems/remote-error';
 import { TokenStore } from '../systems/token-store';
+import { agencyCodeProblem, ipAddressProblem, normalizeIp } from './caller-access';
 import { SimulationState, type SystemConditions, type SystemStats } from './simulation-state';
+
+/** A string `problem` has nothing to say about, or its sentence as the issue. */
+const checkedString = (problem: (value: string) => string | null) =>
+  z.string().superRefine((value, ctx) => {
+    const found = problem(value);
+    if (found !== null) ctx.addIssue({ code: 'custom', message: found });
+  });
 
 const conditionsSchema = z.strictObject({
   down: z.boolean().optional(),
   latencyMs: z.number().int().min(0).max(600_000).optional(),
   errorRate: z.number().min(0).max(1).optional(),
   garbage: z.boolean().optional(),
+  // null accepts everybody; an empty list nobody.
+  allowedIps: z.array(checkedString(ipAddressProblem).transform(normalizeIp)).nullable().optional(),
+  agencyIds: z.array(checkedString(agencyCodeProblem)).nullable().optional(),
 });
 
 const downSchema = z.strictObject({ forMs: z.number().int().min(1).max(24 * 3600 * 1000).optional() });
@@ -42,7 +53,7 @@ export class SimulationController {
     return this.state.all();
   }
 
-  /** Every system up, without latency, failures or garbage. */
+  /** Every system up, without latency, failures or garbage, with the access lists the environment set. */
   @Post('reset')
   @HttpCode(200)
   reset(): Record<NationalSystem, SystemConditions> {
@@ -66,7 +77,7 @@ export class SimulationController {
     return this.state.current(systemOf(name));
   }
 
-  /** Any of `down`, `latencyMs`, `errorRate`, `garbage`; what is left out stays as it is. */
+  /** Any of `down`, `latencyMs`, `errorRate`, `garbage`, `allowedIps`, `agencyIds`; what is left out stays as it is. */
   @Put(':system/conditions')
   change(@Param('system') name: string, @Body() body: unknown): SystemConditions {
     const system = systemOf(name);

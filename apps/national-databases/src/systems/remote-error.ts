@@ -6,6 +6,8 @@ import type { NationalSystem } from '../config/national-databases-config';
  */
 export const REMOTE_ERRORS = {
   AUTHEN_ERROR: { code: 100, status: 401, message: 'The credentials or the access token are missing, wrong or expired.' },
+  IP_DISALLOWED: { code: 101, status: 403, message: 'The system does not accept calls from this network address.' },
+  AGENCY_ID_INCORRECT: { code: 106, status: 403, message: "The calling agency's code is missing, malformed or not registered with the system." },
   RECORD_NOT_FOUND: { code: 201, status: 404, message: 'No record has this identifier.' },
   INVALID_IDENTIFIER: { code: 202, status: 400, message: 'The identifier is not valid.' },
   INVALID_REQUEST: { code: 203, status: 400, message: 'The request is not valid.' },
