@@ -19,7 +19,7 @@ describe('lgsp bench lookups', () => {
     const lines = bench.stdout.trim().split('\n');
     const result = JSON.parse(lines[lines.length - 1]) as Record<string, number | string>;
     expect(result.suite).toBe('lookups');
-    for (const key of ['hit_rps', 'miss_rps', 'direct_p50_ms', 'gateway_miss_p50_ms', 'added_pairs']) {
+    for (const key of ['hit_rps', 'ping_rps', 'hit_vs_ping', 'miss_rps', 'direct_p50_ms', 'gateway_miss_p50_ms', 'added_pairs']) {
       expect({ key, positive: typeof result[key] === 'number' && (result[key] as number) > 0 }).toEqual({ key, positive: true });
     }
     // A difference of two medians: a number, of either sign on a busy machine.

@@ -31,6 +31,13 @@ export interface LookupsBenchResult {
   hit_p99_ms: number;
   /** Calls that reached the simulated population database during the hit phase: 0 when every lookup was a hit. */
   hit_remote_calls: number;
+  /**
+   * The gateway's own ceiling in the same run: \`GET /r1/ping\` at the same concurrency, answered by a provider process
+   * that does nothing else. A hit cannot be cheaper than this; on a shared machine, \`hit_vs_ping\` is the figure that
+   * compares between runs.
+   */
+  ping_rps: number;
+  hit_vs_ping: number;
   /** Lookups per second of identifiers never asked before, each one a call to the simulated database. */
   miss_rps: number;
   miss_p50_ms: number;
@@ -220,6 +227,8 @@ export async function runLookupsBench(opts: LookupsBenchOptions): Promise<Lookup
     const gateway: BenchChild = run.track(
       await startGatewayProcess({ platformConfig, dataDir: join(root, 'gateway'), kafkaBootstrap, instanceId: 'bench-gateway', pingProvider: false, log, cpuProfileDir: process.env.LGSP_BENCH_GATEWAY_PROF }),
     );
+    opts.progress('starting the ping provider (the gateway ceiling)…');
+    run.track(await startGatewayProcess({ platformConfig, dataDir: join(root, 'ping-provider'), kafkaBootstrap, instanceId: 'bench-ping-provider', pingProvider: true, log }));
     const oneStop = demo.credentials.find((c) => /-motcua-/.test(c.clientId))!;
     const desk = run.track(new TokenSource(gateway.origin, oneStop.clientId, oneStop.secret, opts.progress));
     await desk.start();
@@ -269,6 +278,12 @@ export async function runLookupsBench(opts: LookupsBenchOptions): Promise<Lookup
     if (hits.value.ok === 0) throw new Error(`no cache hit completed (first error: ${hits.value.firstError})`);
     if (hitRemoteCalls > HIT_REMOTE_CALLS_ALLOWED) throw new Error(`the hit phase made ${hitRemoteCalls} calls to the database: its lookups were not answered from the cache`);
 
+    opts.progress(`the gateway's ceiling: ${opts.concurrency} pings in flight for ${opts.durationS} s…`);
+    const pingTarget: LoadTarget = { urls: [`${gateway.origin}/r1/ping`], headers: () => ({ authorization: desk.authorization }) };
+    const pings = await phase(opts.concurrency, (agent) => closedLoop(pingTarget, agent, opts.concurrency, opts.durationS));
+    opts.progress(loadLine('ping', 'requests', pings));
+    if (pings.ok === 0) throw new Error(`no ping completed (first error: ${pings.firstError})`);
+
     opts.progress(`${opts.concurrency} misses in flight for ${opts.durationS} s (every identifier new)…`);
     const beforeMisses = await populationStats(simUrl);
     const misses = await phase(opts.concurrency, (agent) => withCpu(watch, () => closedLoop(missTarget, agent, opts.concurrency, opts.durationS)));
@@ -303,6 +318,8 @@ export async function runLookupsBench(opts: LookupsBenchOptions): Promise<Lookup
       hit_p50_ms: r2(percentile(h.latenciesMs, 50)),
       hit_p99_ms: r2(percentile(h.latenciesMs, 99)),
       hit_remote_calls: hitRemoteCalls,
+      ping_rps: r0(pings.ok / pings.seconds),
+      hit_vs_ping: r2(h.ok / h.seconds / (pings.ok / pings.seconds)),
       miss_rps: r0(m.ok / m.seconds),
       miss_p50_ms: r2(percentile(m.latenciesMs, 50)),
       miss_p99_ms: r2(percentile(m.latenciesMs, 99)),
@@ -314,7 +331,7 @@ export async function runLookupsBench(opts: LookupsBenchOptions): Promise<Lookup
       gateway_miss_p99_ms: r2(percentile(paired.gatewayMs, 99)),
       added_p50_ms: r2(percentile(paired.gatewayMs, 50) - percentile(paired.directMs, 50)),
       added_p99_ms: r2(percentile(paired.gatewayMs, 99) - percentile(paired.directMs, 99)),
-      errors: warm.errors + h.errors + m.errors + paired.errors,
+      errors: warm.errors + h.errors + pings.errors + m.errors + paired.errors,
       gateway_cpu_ms_per_hit: perRequest(hits.cpu.gateway, h.ok),
       connectors_cpu_ms_per_hit: perRequest(hits.cpu.connectors, h.ok),
       broker_cpu_ms_per_hit: perRequest(hits.cpu.broker, h.ok),

@@ -72,6 +72,7 @@ function printLookupsTable(r: LookupsBenchResult): void {
   const lines = [
     `lookups benchmark: national.population citizen lookups through the gateway to the simulated database, ${r.concurrency} in flight, ${r.duration_s} s per phase, cache ${r.cache}, ${r.cores} cores`,
     `  cache hits/s                  ${r.hit_rps} (p50 ${r.hit_p50_ms} ms, p99 ${r.hit_p99_ms} ms) ${against(r.hit_rps >= LOOKUP_TARGETS.hitRps, `≥ ${LOOKUP_TARGETS.hitRps.toLocaleString('en')}/s`)}`,
+    `  gateway ceiling (ping)        ${r.ping_rps}/s in the same run: hits are ${r.hit_vs_ping} of it`,
     `  misses/s                      ${r.miss_rps} (p50 ${r.miss_p50_ms} ms, p99 ${r.miss_p99_ms} ms; ${r.miss_not_found} answered "no such record")`,
     `  one at a time, ${r.added_pairs} pairs:   direct p50 ${r.direct_p50_ms} ms, p99 ${r.direct_p99_ms} ms; through the platform p50 ${r.gateway_miss_p50_ms} ms, p99 ${r.gateway_miss_p99_ms} ms`,
     `  added by the platform         p50 ${r.added_p50_ms} ms ${against(r.added_p50_ms <= LOOKUP_TARGETS.addedP50Ms, `≤ ${LOOKUP_TARGETS.addedP50Ms} ms`)}, p99 ${r.added_p99_ms} ms`,
