@@ -4,8 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { exitWhenParentGone } from '@lgsp/observability';
-import { GatewayConfigError, readGatewayConfig } from './config/gateway-config';
+import { EnvironmentError, exitWhenParentGone } from '@lgsp/observability';
+import { readGatewayConfig } from './config/gateway-config';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { GatewayModule } from './gateway.module';
 import { ExchangeRecorder } from './message-log/exchange-recorder';
@@ -36,7 +36,7 @@ async function bootstrap(): Promise<void> {
   try {
     config = readGatewayConfig(process.env);
   } catch (err) {
-    if (err instanceof GatewayConfigError) {
+    if (err instanceof EnvironmentError) {
       process.stderr.write(`gateway: ${err.message}\n`);
       process.exit(2);
     }

@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { exitWhenParentGone } from '@lgsp/observability';
+import { EnvironmentError, exitWhenParentGone } from '@lgsp/observability';
 import {
   NationalDatabasesConfig,
-  NationalDatabasesConfigError,
   readNationalDatabasesConfig,
 } from './config/national-databases-config';
 import { NationalDatabasesModule, NationalDatabasesPorts } from './national-databases.module';
@@ -45,7 +44,7 @@ async function bootstrap(): Promise<void> {
   try {
     config = readNationalDatabasesConfig(process.env);
   } catch (err) {
-    if (err instanceof NationalDatabasesConfigError) {
+    if (err instanceof EnvironmentError) {
       process.stderr.write(`national-databases: ${err.message}\n`);
       process.exit(2);
     }

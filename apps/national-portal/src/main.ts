@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { exitWhenParentGone } from '@lgsp/observability';
-import { NationalPortalConfig, NationalPortalConfigError, readNationalPortalConfig } from './config/national-portal-config';
+import { EnvironmentError, exitWhenParentGone } from '@lgsp/observability';
+import { NationalPortalConfig, readNationalPortalConfig } from './config/national-portal-config';
 import { NationalPortalModule, NationalPortalPorts } from './national-portal.module';
 import { PortalExceptionFilter } from './portal/portal-exception.filter';
 import { PortalJournalError } from './portal/portal-journal';
@@ -40,7 +40,7 @@ async function bootstrap(): Promise<void> {
   try {
     config = readNationalPortalConfig(process.env);
   } catch (err) {
-    if (err instanceof NationalPortalConfigError) {
+    if (err instanceof EnvironmentError) {
       process.stderr.write(`national-portal: ${err.message}\n`);
       process.exit(2);
     }

@@ -16,3 +16,4 @@ export { startTracing, MaskingSpanExporter, tracesUrl } from './tracing';
 export type { TracingHandle, TracingOptions } from './tracing';
 export { currentTraceHeaders } from './trace-headers';
 export { exitWhenParentGone } from './parent-watch';
+export { EnvironmentError, readEnvironment } from './environment';

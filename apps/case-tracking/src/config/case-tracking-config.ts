@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readEnvironment } from '@lgsp/observability';
 
 /** Infrastructure and policy from the environment, validated once at boot (a bad value stops the process). */
 export const caseTrackingConfigSchema = z.object({
@@ -37,10 +38,5 @@ export const caseTrackingConfigSchema = z.object({
 export type CaseTrackingConfig = z.infer<typeof caseTrackingConfigSchema>;
 
 export function readCaseTrackingConfig(env: NodeJS.ProcessEnv = process.env): CaseTrackingConfig {
-  const parsed = caseTrackingConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid case-tracking environment:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return readEnvironment('case-tracking', caseTrackingConfigSchema, env);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readEnvironment } from '@lgsp/observability';
 
 /** Infrastructure and policy from the environment, validated once at boot (a bad value stops the process). */
 export const documentExchangeConfigSchema = z.object({
@@ -43,10 +44,5 @@ export const documentExchangeConfigSchema = z.object({
 export type DocumentExchangeConfig = z.infer<typeof documentExchangeConfigSchema>;
 
 export function readDocumentExchangeConfig(env: NodeJS.ProcessEnv = process.env): DocumentExchangeConfig {
-  const parsed = documentExchangeConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid document-exchange environment:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return readEnvironment('document-exchange', documentExchangeConfigSchema, env);
 }

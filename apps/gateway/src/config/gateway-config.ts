@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { readEnvironment } from '@lgsp/observability';
 import { InMemoryMessageLogIndex } from '../message-log/message-log-index';
 
 /**
@@ -59,17 +60,9 @@ const schema = z.object({
 
 export type GatewayConfig = z.infer<typeof schema>;
 
-export class GatewayConfigError extends Error {
-  override readonly name = 'GatewayConfigError';
-}
 
 export function readGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new GatewayConfigError(`invalid gateway environment:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return readEnvironment('gateway', schema, env);
 }
 
 export function gatewayInstanceId(config: GatewayConfig): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readEnvironment } from '@lgsp/observability';
 import { NATIONAL_CONNECTORS } from '../connectors';
 
 const secret = z.string().min(8, { error: 'must be at least 8 characters' });
@@ -59,12 +60,7 @@ export const nationalConnectorsConfigSchema = z.object({
 export type NationalConnectorsConfig = z.infer<typeof nationalConnectorsConfigSchema>;
 
 export function readNationalConnectorsConfig(env: NodeJS.ProcessEnv = process.env): NationalConnectorsConfig {
-  const parsed = nationalConnectorsConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid national-connectors environment:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return readEnvironment('national-connectors', nationalConnectorsConfigSchema, env);
 }
 
 /** A system's client credentials, as the environment gave them. */

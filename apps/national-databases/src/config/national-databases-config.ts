@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readEnvironment } from '@lgsp/observability';
 import { agencyCodeProblem, ipAddressProblem, normalizeIp } from '../simulation/caller-access';
 
 /** The six simulated national systems, each served under `/{name}`. */
@@ -82,17 +83,9 @@ export const nationalDatabasesConfigSchema = z.object({
 
 export type NationalDatabasesConfig = z.infer<typeof nationalDatabasesConfigSchema>;
 
-export class NationalDatabasesConfigError extends Error {
-  override readonly name = 'NationalDatabasesConfigError';
-}
 
 export function readNationalDatabasesConfig(env: NodeJS.ProcessEnv): NationalDatabasesConfig {
-  const parsed = nationalDatabasesConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
-    throw new NationalDatabasesConfigError(`invalid national-databases environment:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return readEnvironment('national-databases', nationalDatabasesConfigSchema, env);
 }
 
 export function systemCredentials(config: NationalDatabasesConfig, system: NationalSystem): { clientId: string; clientSecret: string } {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readEnvironment } from '@lgsp/observability';
 
 const rate = z.coerce
   .number()
@@ -31,17 +32,9 @@ export const nationalPortalConfigSchema = z.object({
 
 export type NationalPortalConfig = z.infer<typeof nationalPortalConfigSchema>;
 
-export class NationalPortalConfigError extends Error {
-  override readonly name = 'NationalPortalConfigError';
-}
 
 export function readNationalPortalConfig(env: NodeJS.ProcessEnv): NationalPortalConfig {
-  const parsed = nationalPortalConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
-    throw new NationalPortalConfigError(`invalid national-portal environment:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return readEnvironment('national-portal', nationalPortalConfigSchema, env);
 }
 
 export const NATIONAL_PORTAL_CONFIG = Symbol('NATIONAL_PORTAL_CONFIG');
