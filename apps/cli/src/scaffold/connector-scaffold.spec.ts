@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidIdentifierError } from '@lgsp/identifiers';
-import { addToIndex, CONNECTORS_DIR, planConnectorScaffold, SCAFFOLD_IDENTIFIERS, SCAFFOLD_PARSERS, ScaffoldError, ScaffoldIdentifier, writeConnectorScaffold } from './connector-scaffold';
+import { addToIndex, CONNECTORS_DIR, planConnectorScaffold, SCAFFOLD_IDENTIFIERS, ScaffoldError, ScaffoldIdentifier, writeConnectorScaffold } from './connector-scaffold';
 
 const REPO = join(__dirname, '..', '..', '..', '..');
 const KINDS = Object.keys(SCAFFOLD_IDENTIFIERS) as ScaffoldIdentifier[];
@@ -26,12 +26,12 @@ describe('connector scaffold', () => {
 
   // The generated spec asserts these examples; if an identifier rule changed, this fails first, here.
   it.each(KINDS)('has examples for %s that the identifier library agrees with', (kind) => {
-    const { valid, refusals } = SCAFFOLD_IDENTIFIERS[kind];
-    expect(() => SCAFFOLD_PARSERS[kind](valid)).not.toThrow();
+    const { valid, refusals, parse } = SCAFFOLD_IDENTIFIERS[kind];
+    expect(() => parse(valid)).not.toThrow();
     for (const { input, code } of refusals) {
       let thrown: unknown;
       try {
-        SCAFFOLD_PARSERS[kind](input);
+        parse(input);
       } catch (error) {
         thrown = error;
       }

@@ -5,12 +5,13 @@ import { connectorSource, connectorSpecSource, type ConnectorTemplate } from './
 
 /**
  * The identifiers a scaffolded connector can look records up by: each with the parser from `@lgsp/identifiers` the
- * generated code calls, and examples for its spec that the parser itself is asked about below (so a change to an
- * identifier rule fails the scaffold's own spec, not a developer's first run).
+ * generated code calls, and examples for its spec that the scaffold's own spec checks with that parser (so a change to an
+ * identifier rule fails here, not in a developer's first run).
  */
 export const SCAFFOLD_IDENTIFIERS = {
   'personal-id': {
     parser: 'parsePersonalId',
+    parse: (input: string): unknown => parsePersonalId(input),
     valueOf: (parsed: string) => `${parsed}.value`,
     param: 'personalId',
     kind: 'personal identification number',
@@ -25,6 +26,7 @@ export const SCAFFOLD_IDENTIFIERS = {
   },
   'enterprise-code': {
     parser: 'parseEnterpriseCode',
+    parse: (input: string): unknown => parseEnterpriseCode(input),
     valueOf: (parsed: string) => `${parsed}.value`,
     param: 'enterpriseCode',
     kind: 'enterprise code',
@@ -37,6 +39,7 @@ export const SCAFFOLD_IDENTIFIERS = {
   },
   'social-insurance-code': {
     parser: 'parseSocialInsuranceCode',
+    parse: (input: string): unknown => parseSocialInsuranceCode(input),
     valueOf: (parsed: string) => parsed,
     param: 'socialInsuranceCode',
     kind: 'social insurance code',
@@ -49,6 +52,7 @@ export const SCAFFOLD_IDENTIFIERS = {
   },
   'budget-unit': {
     parser: 'parseBudgetUnitCode',
+    parse: (input: string): unknown => parseBudgetUnitCode(input),
     valueOf: (parsed: string) => parsed,
     param: 'unitCode',
     kind: 'budget-relation unit code',
@@ -62,14 +66,6 @@ export const SCAFFOLD_IDENTIFIERS = {
 } as const;
 
 export type ScaffoldIdentifier = keyof typeof SCAFFOLD_IDENTIFIERS;
-
-/** Parses each kind's example as the generated code will, so that the table above cannot drift from the rules. */
-export const SCAFFOLD_PARSERS: Record<ScaffoldIdentifier, (input: string) => unknown> = {
-  'personal-id': (input) => parsePersonalId(input),
-  'enterprise-code': (input) => parseEnterpriseCode(input),
-  'social-insurance-code': (input) => parseSocialInsuranceCode(input),
-  'budget-unit': (input) => parseBudgetUnitCode(input),
-};
 
 export interface ConnectorScaffoldRequest {
   /** Kebab case: the file name, the gateway service `national.{name}` and, unless `system` says otherwise, the system. */
