@@ -1,6 +1,6 @@
 import { LocalDate } from '@lgsp/working-days';
 import { caseCodeDay, parseCaseCode } from './case-code';
-import { Applicant, CaseActor, CaseEvent, CaseReceived, DeadlineThreshold, PlannedStep, ProcedureSnapshot } from './case-events';
+import { CaseActor, CaseEvent, CaseReceived, DeadlineThreshold, PlannedStep, ProcedureSnapshot } from './case-events';
 import { CaseStatus, isClosed, isFinished, isPaused } from './case-status';
 
 /** One row of the process-control sheet (form 05) as it happened. */
@@ -37,19 +37,10 @@ export interface SupplementRequest {
   appointment?: LocalDate;
 }
 
-export interface CaseRecord {
-  code: string;
-  clientId: string;
-  externalId?: string;
-  intakeHash: string;
-  receivingAgency: string;
-  procedure: ProcedureSnapshot;
-  channel: 1 | 2 | 3;
-  applicant: Applicant;
-  summary: string;
-  documents: { name: string; copies: number }[];
-  fees: { name: string; amount: number }[];
-  receivedAt: number;
+/** What the intake said, kept as the event wrote it; the rest moves with the later events. */
+type IntakeFields = 'code' | 'clientId' | 'externalId' | 'intakeHash' | 'receivingAgency' | 'procedure' | 'channel' | 'applicant' | 'summary' | 'documents' | 'fees' | 'receivedAt';
+
+export interface CaseRecord extends Pick<CaseReceived, IntakeFields> {
   status: CaseStatus;
   statusAt: number;
   currentAgency: string;
